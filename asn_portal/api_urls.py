@@ -1,0 +1,3 @@
+"""API v1 routes. Filled in with the API."""
+
+urlpatterns: list = []

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AsnPortalConfig(AppConfig):
+    name = "asn_portal"
+    verbose_name = _("SIGAP core")
+
+    def ready(self):
+        from asn_portal import audit, profile_tabs, signals  # noqa: F401  (registers models and receivers)
+
+        profile_tabs.register()

@@ -1,0 +1,18 @@
+from django.conf import settings
+
+from asn_portal import permissions
+
+
+def sigap(request):
+    """Instance identity and the roles the navbar needs, for every template."""
+    user = getattr(request, "user", None)
+    actor = permissions.actor_for(user)
+    return {
+        "sigap": {
+            "government_name": settings.SIGAP_GOVERNMENT_NAME,
+            "hr_agency_name": settings.SIGAP_HR_AGENCY_NAME,
+            "hr_agency_short": settings.SIGAP_HR_AGENCY_SHORT,
+            "logo": settings.SIGAP_LOGO,
+        },
+        "actor": actor,
+    }

@@ -1,0 +1,507 @@
+"""Core data of SIGAP: accounts, the organisation tree, reference data (ranks, education
+levels), positions, employees, role grants and notifications.
+
+Indonesian civil-service words kept as names (DOMAIN.md):
+- OPD (perangkat daerah): a top-level department of the local government (dinas, badan, ...).
+- golongan/ruang and pangkat: the 17 PNS ranks (III/a "Penata Muda", ...).
+- TMT (terhitung mulai tanggal): the date from which an appointment or rank counts.
+- jabatan: position; jenjang: the level of a functional position (JF).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact, LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+
+class User(AbstractUser):
+    """A login account. An employee's username is the NIP; staff accounts (BKPP admins,
+    Inspektorat) may also use a plain username. Roles are Django groups (see `Role`)."""
+
+    class Meta:
+        verbose_name = _("user account")
+        verbose_name_plural = _("user accounts")
+
+
+class Role(models.TextChoices):
+    """Roles granted as Django groups. The supervisor (atasan) role is not here: it follows
+    from `Employee.supervisor`. Operator OPD also needs `OperatorGrant` rows for its scope."""
+
+    ADMIN_BKPP = "admin_bkpp", _("Admin BKPP")
+    INSPEKTORAT = "inspektorat", _("Inspektorat")
+    OPERATOR_OPD = "operator_opd", _("Operator OPD")
+
+
+# ---------------------------------------------------------------------------------------------
+# Organisation
+# ---------------------------------------------------------------------------------------------
+
+
+class OrgUnitKind(models.TextChoices):
+    SETDA = "setda", _("Sekretariat Daerah")
+    ASISTEN = "asisten", _("Asisten")
+    SETWAN = "setwan", _("Sekretariat DPRD")
+    INSPEKTORAT = "inspektorat", _("Inspektorat")
+    DINAS = "dinas", _("Dinas")
+    BADAN = "badan", _("Badan")
+    SATPOL = "satpol", _("Satuan Polisi Pamong Praja")
+    RSUD = "rsud", _("Rumah Sakit Daerah")
+    KECAMATAN = "kecamatan", _("Kecamatan")
+    KELURAHAN = "kelurahan", _("Kelurahan")
+    BAGIAN = "bagian", _("Bagian")
+    BIDANG = "bidang", _("Bidang")
+    UPTD = "uptd", _("UPTD")
+    PUSKESMAS = "puskesmas", _("Puskesmas")
+    SEKOLAH = "sekolah", _("Sekolah")
+
+
+class OrgUnitQuerySet(MP_NodeQuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def opds(self):
+        """Top-level units: the perangkat daerah."""
+        return self.filter(depth=1)
+
+    def subtree_of(self, unit: OrgUnit):
+        """This unit and everything under it, in one query (materialised path prefix)."""
+        return self.filter(path__startswith=unit.path)
+
+
+class OrgUnitManager(MP_NodeManager.from_queryset(OrgUnitQuerySet)):
+    def get_queryset(self):
+        # treebeard orders by path (depth-first) by default; keep that.
+        return OrgUnitQuerySet(self.model, using=self._db).order_by("path")
+
+
+class OrgUnit(MP_Node):
+    """A unit in the government's organisation tree. The roots are the OPDs; `opd` points
+    every unit to its root so scoping and reports filter on one indexed key."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrgUnitKind.choices)
+    opd = models.ForeignKey(
+        "self",
+        verbose_name=_("OPD"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The top-level unit (perangkat daerah) this unit belongs to."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    steplen = 4
+    objects = OrgUnitManager()
+
+    class Meta:
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+        indexes = [models.Index(fields=["opd", "kind"], name="orgunit_opd_kind")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_opd(self) -> bool:
+        return self.depth == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Reference data (loaded by data migrations)
+# ---------------------------------------------------------------------------------------------
+
+
+class Rank(models.Model):
+    """One of the 17 PNS ranks (DOMAIN.md §2.1). The primary key is the rank's order, 1 (I/a)
+    to 17 (IV/e), so ranks compare by id and range checks are database constraints."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    code = models.CharField(_("golongan/ruang"), max_length=6, unique=True)  # "III/a"
+    golongan = models.CharField(_("golongan"), max_length=3)  # "III"
+    ruang = models.CharField(_("ruang"), max_length=1)  # "a"
+    name = models.CharField(_("pangkat"), max_length=60)  # "Penata Muda"
+
+    class Meta:
+        verbose_name = _("rank")
+        verbose_name_plural = _("ranks")
+        constraints = [
+            models.CheckConstraint(condition=Q(id__gte=1, id__lte=17), name="rank_id_1_to_17"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class EducationLevel(models.Model):
+    """An education level with the rank a CPNS starts at and the highest rank reachable by
+    regular promotion with that diploma (DOMAIN.md §2.2)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    order = models.PositiveSmallIntegerField(_("order"), unique=True)
+    starting_rank = models.ForeignKey(Rank, verbose_name=_("starting rank"), on_delete=models.PROTECT, related_name="+")
+    regular_promotion_ceiling = models.ForeignKey(
+        Rank, verbose_name=_("highest rank by regular promotion"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("education level")
+        verbose_name_plural = _("education levels")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starting_rank__lte=F("regular_promotion_ceiling")),
+                name="education_start_not_above_ceiling",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+# ---------------------------------------------------------------------------------------------
+# Positions (jabatan)
+# ---------------------------------------------------------------------------------------------
+
+
+class PositionKind(models.TextChoices):
+    JPT_UTAMA = "jpt_utama", _("JPT Utama")
+    JPT_MADYA = "jpt_madya", _("JPT Madya")
+    JPT_PRATAMA = "jpt_pratama", _("JPT Pratama")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    PENGAWAS = "pengawas", _("Pengawas")
+    PELAKSANA = "pelaksana", _("Pelaksana")
+    FUNGSIONAL_KEAHLIAN = "fungsional_keahlian", _("Fungsional keahlian")
+    FUNGSIONAL_KETERAMPILAN = "fungsional_keterampilan", _("Fungsional keterampilan")
+
+    @classmethod
+    def functional(cls):
+        return (cls.FUNGSIONAL_KEAHLIAN, cls.FUNGSIONAL_KETERAMPILAN)
+
+    @classmethod
+    def leadership(cls):
+        """Structural posts (JPT, administrator, pengawas)."""
+        return (cls.JPT_UTAMA, cls.JPT_MADYA, cls.JPT_PRATAMA, cls.ADMINISTRATOR, cls.PENGAWAS)
+
+
+class Jenjang(models.TextChoices):
+    """Level of a functional position (JF), DOMAIN.md §4.2."""
+
+    PEMULA = "pemula", _("Pemula")
+    TERAMPIL = "terampil", _("Terampil")
+    MAHIR = "mahir", _("Mahir")
+    PENYELIA = "penyelia", _("Penyelia")
+    AHLI_PERTAMA = "ahli_pertama", _("Ahli Pertama")
+    AHLI_MUDA = "ahli_muda", _("Ahli Muda")
+    AHLI_MADYA = "ahli_madya", _("Ahli Madya")
+    AHLI_UTAMA = "ahli_utama", _("Ahli Utama")
+
+    @classmethod
+    def keterampilan(cls):
+        return (cls.PEMULA, cls.TERAMPIL, cls.MAHIR, cls.PENYELIA)
+
+    @classmethod
+    def keahlian(cls):
+        return (cls.AHLI_PERTAMA, cls.AHLI_MUDA, cls.AHLI_MADYA, cls.AHLI_UTAMA)
+
+
+class Position(models.Model):
+    """A jabatan in a unit. The corruption-prone duty flags come from the seed article (budget
+    planning, grants and social aid, tax and retribution, procurement, HR and promotion,
+    licensing) and decide who files LHKPN and who must take integrity training."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=PositionKind.choices, db_index=True)
+    jenjang = models.CharField(_("jenjang"), max_length=20, choices=Jenjang.choices, blank=True)
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="positions")
+    min_rank = models.ForeignKey(
+        Rank, verbose_name=_("lowest rank"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    max_rank = models.ForeignKey(
+        Rank, verbose_name=_("highest rank"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handles_budget_planning = models.BooleanField(_("budget planning"), default=False)
+    handles_grants = models.BooleanField(_("grants and social aid"), default=False)
+    handles_tax_retribution = models.BooleanField(_("tax and retribution"), default=False)
+    handles_procurement = models.BooleanField(_("procurement"), default=False)
+    handles_hr_promotion = models.BooleanField(_("HR and promotion"), default=False)
+    handles_licensing = models.BooleanField(_("licensing"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    CORRUPTION_PRONE_FLAGS = (
+        "handles_budget_planning",
+        "handles_grants",
+        "handles_tax_retribution",
+        "handles_procurement",
+        "handles_hr_promotion",
+        "handles_licensing",
+    )
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name", "kind", "jenjang"], name="position_unique_in_unit"),
+            models.CheckConstraint(
+                condition=Q(kind__in=PositionKind.functional()) | Q(jenjang=""),
+                name="position_jenjang_only_for_functional",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_rank__isnull=True) | Q(max_rank__isnull=True) | Q(min_rank__lte=F("max_rank")),
+                name="position_rank_range_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        if self.jenjang:
+            return f"{self.name} {self.get_jenjang_display()}"
+        return self.name
+
+    @property
+    def is_corruption_prone(self) -> bool:
+        return any(getattr(self, flag) for flag in self.CORRUPTION_PRONE_FLAGS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Employees
+# ---------------------------------------------------------------------------------------------
+
+
+class EmploymentType(models.TextChoices):
+    PNS = "pns", _("PNS")
+    CPNS = "cpns", _("CPNS")
+    PPPK = "pppk", _("PPPK")
+    PPPK_PARUH_WAKTU = "pppk_paruh_waktu", _("PPPK paruh waktu")
+
+    @classmethod
+    def pppk(cls):
+        return (cls.PPPK, cls.PPPK_PARUH_WAKTU)
+
+
+class EmployeeStatus(models.TextChoices):
+    AKTIF = "aktif", _("Active")
+    TUGAS_BELAJAR = "tugas_belajar", _("On study assignment (tugas belajar)")
+    CLTN = "cltn", _("Unpaid leave (CLTN)")
+    DIBERHENTIKAN_SEMENTARA = "diberhentikan_sementara", _("Temporarily suspended")
+    DIBERHENTIKAN = "diberhentikan", _("Dismissed")
+    PENSIUN = "pensiun", _("Retired")
+    MENINGGAL = "meninggal", _("Deceased")
+
+    @classmethod
+    def in_service(cls):
+        """Statuses of people still employed (on the payroll or on leave)."""
+        return (cls.AKTIF, cls.TUGAS_BELAJAR, cls.CLTN, cls.DIBERHENTIKAN_SEMENTARA)
+
+
+class Gender(models.TextChoices):
+    MALE = "L", _("Male")
+    FEMALE = "P", _("Female")
+
+
+class EmployeeQuerySet(models.QuerySet):
+    def in_service(self):
+        return self.filter(status__in=EmployeeStatus.in_service())
+
+    def in_opd(self, opd_id):
+        return self.filter(opd_id=opd_id)
+
+    def in_subtree(self, unit: OrgUnit):
+        return self.filter(unit__path__startswith=unit.path)
+
+    def for_listing(self):
+        """What a list row shows, in a fixed number of queries."""
+        return self.select_related("unit", "opd", "rank", "position")
+
+
+class Employee(models.Model):
+    """A civil servant (ASN): PNS, CPNS or PPPK. `nip` is the NIP for PNS/CPNS and the NI PPPK
+    for PPPK; birth date and gender are read from it and kept here for queries.
+    `opd` follows from `unit` and is written by the service that changes the unit."""
+
+    nip = models.CharField(_("NIP"), max_length=18, unique=True)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True)
+    name = models.CharField(_("name"), max_length=150)
+    front_title = models.CharField(_("front title"), max_length=40, blank=True)
+    back_title = models.CharField(_("back title"), max_length=60, blank=True)
+    employment_type = models.CharField(_("employment type"), max_length=20, choices=EmploymentType.choices)
+    status = models.CharField(_("status"), max_length=30, choices=EmployeeStatus.choices, default=EmployeeStatus.AKTIF)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    born_on = models.DateField(_("date of birth"))
+
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="employees")
+    opd = models.ForeignKey(OrgUnit, verbose_name=_("OPD"), on_delete=models.PROTECT, related_name="+")
+    position = models.ForeignKey(
+        Position,
+        verbose_name=_("position"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="holders",
+    )
+    supervisor = models.ForeignKey(
+        "self",
+        verbose_name=_("direct supervisor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subordinates",
+    )
+    rank = models.ForeignKey(
+        Rank, verbose_name=_("rank"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rank_tmt_on = models.DateField(_("rank TMT"), null=True, blank=True)
+    # PPPK hold no pangkat; they have a pay grade I–XVII (Perpres 98/2020).
+    pppk_grade = models.PositiveSmallIntegerField(_("PPPK grade"), null=True, blank=True)
+    education = models.ForeignKey(
+        EducationLevel,
+        verbose_name=_("highest education"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cpns_tmt_on = models.DateField(_("TMT CPNS"), null=True, blank=True)
+    pns_tmt_on = models.DateField(_("TMT PNS"), null=True, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employee",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EmployeeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        constraints = [
+            models.CheckConstraint(condition=Exact(Length("nip"), 18), name="employee_nip_18_chars"),
+            models.UniqueConstraint(fields=["nik"], condition=~Q(nik=""), name="employee_nik_unique"),
+            models.CheckConstraint(condition=~Q(supervisor=F("id")), name="employee_not_own_supervisor"),
+            models.CheckConstraint(
+                condition=Q(employment_type__in=EmploymentType.pppk()) | Q(pppk_grade__isnull=True),
+                name="employee_pppk_grade_only_for_pppk",
+            ),
+            models.CheckConstraint(
+                condition=~Q(employment_type__in=EmploymentType.pppk()) | Q(rank__isnull=True),
+                name="employee_no_pangkat_for_pppk",
+            ),
+            models.CheckConstraint(
+                condition=Q(pppk_grade__isnull=True) | Q(pppk_grade__gte=1, pppk_grade__lte=17),
+                name="employee_pppk_grade_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(cpns_tmt_on__isnull=True)
+                | Q(pns_tmt_on__isnull=True)
+                | LessThanOrEqual(F("cpns_tmt_on"), F("pns_tmt_on")),
+                name="employee_cpns_before_pns",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["name", "id"], name="employee_name_id"),
+            models.Index(fields=["opd", "name", "id"], name="employee_opd_name_id"),
+            models.Index(fields=["status"], name="employee_status"),
+            models.Index(fields=["employment_type"], name="employee_type"),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.nip})"
+
+    @property
+    def full_name(self) -> str:
+        """Name with academic titles as written on decrees: "Dr. Ani Lestari, S.Kom., M.T."."""
+        name = f"{self.front_title} {self.name}".strip()
+        return f"{name}, {self.back_title}" if self.back_title else name
+
+    @property
+    def formatted_nip(self) -> str:
+        from asn_portal.nip import format_nip
+
+        return format_nip(self.nip)
+
+    @property
+    def is_pppk(self) -> bool:
+        return self.employment_type in EmploymentType.pppk()
+
+
+class OperatorGrant(models.Model):
+    """Grants a user the Operator OPD role for one OPD. The user is also in the Operator OPD
+    group (kept in step by `services.grant_operator`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="operator_grants"
+    )
+    opd = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("OPD"),
+        on_delete=models.PROTECT,
+        related_name="operator_grants",
+        limit_choices_to={"depth": 1},
+    )
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("operator grant")
+        verbose_name_plural = _("operator grants")
+        constraints = [models.UniqueConstraint(fields=["user", "opd"], name="operator_grant_unique")]
+
+    def __str__(self):
+        return f"{self.user} → {self.opd}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications
+# ---------------------------------------------------------------------------------------------
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app message. `key`, when set, makes sending idempotent: a task that runs twice
+    finds the row and sends nothing the second time."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    key = models.CharField(_("deduplication key"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], condition=~Q(key=""), name="notification_key_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_recipient_read"),
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_created"),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,62 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from asn_portal import import_views, views
+from asn_portal.auth import AccountPasswordResetForm, LoginForm
+
+portal_patterns = (
+    [
+        path("", views.dashboard, name="dashboard"),
+        path("employees/", views.employee_list, name="employee-list"),
+        path("employees/import/", import_views.import_upload, name="employee-import"),
+        path("employees/import/<int:pk>/", import_views.import_detail, name="import-detail"),
+        path("employees/<int:pk>/", views.employee_detail, name="employee-detail"),
+        path("notifications/", views.notification_list, name="notification-list"),
+        path("notifications/bell/", views.notification_bell, name="notification-bell"),
+        path("notifications/read/", views.notification_mark_read, name="notification-read"),
+        path("audit/", views.audit_log, name="audit-log"),
+    ],
+    "portal",
+)
+
+account_patterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(form_class=AccountPasswordResetForm),
+        name="password_reset",
+    ),
+    path("password/reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
+    ),
+    path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+]
+
+urlpatterns = [
+    path("", include(portal_patterns)),
+    path("accounts/", include(account_patterns)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots),
+    path("api/v1/", include("asn_portal.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = f"SIGAP — {settings.SIGAP_HR_AGENCY_SHORT}"
+admin.site.site_title = "SIGAP"
