@@ -505,3 +505,52 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# ---------------------------------------------------------------------------------------------
+# Spreadsheet imports (long jobs: a row with status and progress that the page polls)
+# ---------------------------------------------------------------------------------------------
+
+
+class ImportJob(models.Model):
+    """One uploaded spreadsheet and what became of it. The import runs as a Celery task that
+    updates `progress`; it writes everything or nothing, and `errors` lists every bad row."""
+
+    class Kind(models.TextChoices):
+        EMPLOYEES = "employees", _("Employees")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Finished")
+        FAILED = "failed", _("Rejected")
+
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)  # [{"row", "column", "code", "message"}]
+    summary = models.JSONField(_("summary"), default=dict, blank=True)  # {"created", "updated", "unchanged"}
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="import_job_progress_max_100"),
+        ]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="import_job_by_created")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
