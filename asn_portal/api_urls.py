@@ -1,3 +1,18 @@
-"""API v1 routes. Filled in with the API."""
+"""API v1 routes, included at /api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from asn_portal.api import AuthTokenView, EmployeeViewSet, MeView, OrgUnitViewSet
+
+# --- Routes --------------------------------------------------------------------------------------
+
+router = SimpleRouter()
+router.register("employees", EmployeeViewSet, basename="api-employee")
+router.register("org-units", OrgUnitViewSet, basename="api-org-unit")
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="api-me"),
+    path("auth/token/", AuthTokenView.as_view(), name="api-auth-token"),
+    *router.urls,
+]

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -217,7 +217,16 @@ def create_employee(data: EmployeeData, *, by: User | None, today: dt.date | Non
         raise EmployeeDataError(errors)
     employee = Employee()
     _apply(employee, data)
-    employee.save()
+    try:
+        # Two requests may pass the exists() check together; the unique index decides.
+        with transaction.atomic():
+            employee.save()
+    except IntegrityError as exc:
+        if Employee.objects.filter(nip=data.nip).exists():
+            raise EmployeeDataError(
+                [("nip", "nip_exists", _("An employee with NIP %(nip)s already exists.") % {"nip": data.nip})]
+            ) from exc
+        raise
     ensure_user_account(employee)
     return employee
 

@@ -60,3 +60,6 @@ urlpatterns = [
 
 admin.site.site_header = f"SIGAP — {settings.SIGAP_HR_AGENCY_SHORT}"
 admin.site.site_title = "SIGAP"
+
+handler404 = "asn_portal.errors.page_not_found"
+handler500 = "asn_portal.errors.server_error"

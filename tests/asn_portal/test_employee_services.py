@@ -2,6 +2,7 @@
 entries they leave."""
 
 import datetime as dt
+import time
 
 import pytest
 from auditlog.context import set_actor
@@ -167,3 +168,42 @@ def test_an_update_is_audited_with_who_and_the_values_before_and_after(city):
         str(Rank.objects.get(code="III/b").pk),
     ]
     assert entry.changes_dict["rank_tmt_on"] == ["2020-04-01", "2024-04-01"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_creations_of_one_nip_leave_one_employee_and_a_clear_error(city):
+    import threading
+
+    from django.db import connections
+
+    inserted = threading.Event()
+    outcome = {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                services.create_employee(_data(city), by=None, today=TODAY)
+                inserted.set()
+                time.sleep(0.5)  # hold the uncommitted row while the second insert waits on it
+        finally:
+            connections.close_all()
+
+    def second():
+        inserted.wait(10)
+        try:
+            services.create_employee(_data(city, name="Joko Kembar"), by=None, today=TODAY)
+            outcome["second"] = "created"
+        except services.EmployeeDataError as error:
+            outcome["second"] = sorted(code for _field, code, _message in error.errors)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+
+    assert outcome["second"] == ["nip_exists"]
+    assert list(Employee.objects.filter(nip="199203152019031004").values_list("name", flat=True)) == ["Joko Prasetyo"]
