@@ -52,9 +52,6 @@ class PositionFactory(DjangoModelFactory):
     unit = None
 
 
-_serials = iter(range(1, 10**6))
-
-
 class EmployeeFactory(DjangoModelFactory):
     """A PNS, III/a since 2020, S1. Pass `unit=`; `opd` follows from it."""
 
@@ -62,19 +59,21 @@ class EmployeeFactory(DjangoModelFactory):
         model = Employee
 
     class Params:
-        born = dt.date(1990, 5, 17)
+        # Unique NIPs for any number of employees: serials 001–999, then the next birth day.
+        born = factory.Sequence(lambda n: dt.date(1990, 5, 17) + dt.timedelta(days=n // 999))
+        serial = factory.Sequence(lambda n: n % 999 + 1)
         appointed = dt.date(2015, 3, 1)
 
     name = factory.Faker("name", locale="id_ID")
     employment_type = EmploymentType.PNS
     status = EmployeeStatus.AKTIF
     nip = factory.LazyAttribute(
-        lambda o: (
-            make_nip(
-                o.born, o.appointed.year, o.appointed.month, "1" if o.gender == "L" else "2", next(_serials) % 1000 or 1
-            )
-            if o.employment_type not in EmploymentType.pppk()
-            else make_nip(o.born, o.appointed.year, 21, "1" if o.gender == "L" else "2", next(_serials) % 1000 or 1)
+        lambda o: make_nip(
+            o.born,
+            o.appointed.year,
+            21 if o.employment_type in EmploymentType.pppk() else o.appointed.month,
+            "1" if o.gender == "L" else "2",
+            o.serial,
         )
     )
     gender = "L"

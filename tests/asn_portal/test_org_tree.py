@@ -72,3 +72,14 @@ def test_operators_are_granted_a_whole_opd_not_a_sub_unit(tree):
         services.grant_operator(UserFactory(), bidang, by=None)
 
     assert error.value.code == "not_an_opd"
+
+
+def test_the_employee_factory_gives_unique_valid_nips_past_a_thousand(tree):
+    from asn_portal.nip import parse_nip
+
+    *_, puskesmas = tree
+    EmployeeFactory.create_batch(1005, unit=puskesmas, user=None)
+
+    nips = list(Employee.objects.values_list("nip", flat=True))
+    assert len(set(nips)) == len(nips) == 1005
+    assert all(parse_nip(nip) for nip in nips)
