@@ -10,3 +10,9 @@ class AsnPortalConfig(AppConfig):
         from asn_portal import audit, profile_tabs, signals  # noqa: F401  (registers models and receivers)
 
         profile_tabs.register()
+
+        from django.db.models.signals import post_migrate
+
+        from asn_portal.roles import sync_role_permissions
+
+        post_migrate.connect(sync_role_permissions, dispatch_uid="sigap-role-permissions")

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.templatetags.static import static
 
 from asn_portal import permissions
 
@@ -13,6 +14,14 @@ def sigap(request):
             "hr_agency_name": settings.SIGAP_HR_AGENCY_NAME,
             "hr_agency_short": settings.SIGAP_HR_AGENCY_SHORT,
             "logo": settings.SIGAP_LOGO,
+            "logo_url": _logo_url(settings.SIGAP_LOGO),
         },
         "actor": actor,
     }
+
+
+def _logo_url(value: str) -> str:
+    """SIGAP_LOGO is a path under static/ or an absolute URL (http(s)://… or /…)."""
+    if value.startswith(("http://", "https://", "/")):
+        return value
+    return static(value)

@@ -44,3 +44,19 @@ def test_revoking_the_last_grant_in_the_admin_removes_the_group(city, superuser_
 
     assert not OperatorGrant.objects.filter(pk=grant.pk).exists()
     assert not city.operator.user.groups.filter(name="operator_opd").exists()
+
+
+def test_admin_bkpp_can_use_the_django_admin_for_reference_data_and_reading(city, client):
+    city.admin.is_staff = True
+    city.admin.save()
+    client.force_login(city.admin)
+
+    index = client.get(reverse("admin:index"))
+    positions = client.get(reverse("admin:asn_portal_position_changelist"))
+    employees = client.get(reverse("admin:asn_portal_employee_changelist"))
+    users_delete = client.get(reverse("admin:asn_portal_user_delete", args=[city.staff_a.user.pk]))
+
+    assert index.status_code == 200
+    assert positions.status_code == 200
+    assert employees.status_code == 200
+    assert users_delete.status_code == 403
