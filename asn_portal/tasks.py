@@ -30,3 +30,16 @@ def send_notification_email(*, notification_id: int) -> bool:
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True
+
+
+@shared_task(acks_late=True)
+def run_employee_import(*, job_id: int, language: str | None = None) -> str | None:
+    """Run one employee import job (asn_portal.importing). A finished job is left alone, so
+    a redelivered task writes nothing twice. `language` is the uploader's, for the messages."""
+    from django.utils import translation
+
+    from asn_portal import importing  # importing imports this module
+
+    with translation.override(language or settings.LANGUAGE_CODE):
+        job = importing.run_job(job_id)
+    return job.status if job is not None else None
