@@ -1,0 +1,34 @@
+"""Run every benchmark and print their reports (`make bench`). Each script prints ratios, not
+verdicts: numbers depend on the machine; the ratios tell whether the design scales.
+
+    .venv/bin/python bench/run_all.py                 # SQLite
+    DATABASE_URL=postgres://... .venv/bin/python bench/run_all.py
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    database_url = os.environ.get("DATABASE_URL", "")
+    pg = ["--database-url", database_url] if database_url.startswith("postgres") else []
+    runs = [
+        ("employee import, 15,000 rows", ["bench/import_bench.py"]),
+        ("seed_demo, 2,000 and 15,000 employees", ["bench/seed_bench.py", *pg]),
+        ("directory search, 2,000 vs 15,000 employees", ["bench/directory_bench.py", *pg]),
+    ]
+    failed = 0
+    for title, command in runs:
+        print(f"\n=== {title} ===", flush=True)
+        failed += subprocess.run([sys.executable, *command], cwd=ROOT, check=False).returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
