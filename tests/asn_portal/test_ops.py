@@ -238,3 +238,16 @@ def test_container_health_check_names_an_allowed_host(monkeypatch, allowed_hosts
     host = healthcheck.host_header()
 
     assert host == expected
+
+
+def test_the_readme_lists_every_demo_account_the_seed_creates():
+    from asn_portal.demo import DEMO_PASSWORD, PERSONAS, STAFF_ACCOUNTS
+    from asn_portal.nip import format_nip
+
+    readme = (ROOT / "README.md").read_text()
+
+    assert DEMO_PASSWORD in readme
+    for persona in PERSONAS:
+        assert format_nip(persona.nip) in readme, persona.name
+    for account in STAFF_ACCOUNTS:
+        assert f"`{account.username}`" in readme, account.username
