@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from auditlog.models import LogEntry
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from asn_portal.audit import log_bulk
 from asn_portal.models import (
     EducationLevel,
     Employee,
@@ -321,6 +323,41 @@ def create_org_unit(*, code: str, name: str, kind: str, parent: OrgUnit | None, 
         parent = OrgUnit.objects.get(pk=parent.pk)  # treebeard needs a fresh path
         unit = OrgUnit.objects.add_child(parent, {"code": code, "name": name, "kind": kind, "opd_id": parent.opd_id})
     return unit
+
+
+@transaction.atomic
+def move_org_unit(unit: OrgUnit, new_parent: OrgUnit | None, *, by: User | None) -> OrgUnit:
+    """Move a unit and its subtree under `new_parent` (None: make it an OPD). Every unit of the
+    subtree and every employee in it gets the new `opd`. Raises `ServiceError` for a move
+    into the unit's own subtree."""
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    old_parent = OrgUnit.objects.get_parent(unit)
+    if new_parent is not None:
+        new_parent = OrgUnit.objects.get(pk=new_parent.pk)
+        if new_parent.path.startswith(unit.path):
+            raise ServiceError(_("A unit cannot be moved inside itself."), "move_into_self", "parent")
+        OrgUnit.objects.move(unit, new_parent, "sorted-child" if OrgUnit.node_order_by else "last-child")
+    else:
+        first_root = OrgUnit.objects.opds().first()
+        if first_root.pk != unit.pk:
+            OrgUnit.objects.move(unit, first_root, "last-sibling")
+    unit = OrgUnit.objects.get(pk=unit.pk)
+    opd_id = unit.pk if new_parent is None else new_parent.opd_id
+    OrgUnit.objects.filter(path__startswith=unit.path).update(opd_id=opd_id)
+    Employee.objects.filter(unit__path__startswith=unit.path).update(opd_id=opd_id)
+    # treebeard moves with queryset updates, which send no signals: audit the move here.
+    log_bulk(
+        OrgUnit,
+        [
+            (
+                unit,
+                LogEntry.Action.UPDATE,
+                {"parent": [old_parent.code if old_parent else "", new_parent.code if new_parent else ""]},
+            )
+        ],
+        actor=by,
+    )
+    return OrgUnit.objects.get(pk=unit.pk)
 
 
 # --- Notifications ---------------------------------------------------------------------------
