@@ -16,8 +16,11 @@ def headcount(employees: QuerySet[Employee]) -> dict:
     by_rank_counts = dict(in_service.filter(rank__isnull=False).values_list("rank_id").annotate(n=Count("id")))
     ranks = list(Rank.objects.order_by("id").values_list("id", "code"))
     by_type_counts = dict(in_service.values_list("employment_type").annotate(n=Count("id")))
+    total = sum(r["n"] for r in by_opd_rows)
     return {
-        "total": sum(r["n"] for r in by_opd_rows),
+        "total": total,
+        # PPPK hold no golongan: the rank chart says how many it leaves out.
+        "without_rank": total - sum(by_rank_counts.values()),
         "by_opd": [{"id": r["opd_id"], "name": opd_names.get(r["opd_id"], "?"), "count": r["n"]} for r in by_opd_rows],
         "by_rank": [{"code": code, "count": by_rank_counts.get(rank_id, 0)} for rank_id, code in ranks],
         "by_type": [

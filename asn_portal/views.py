@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from asn_portal.forms import AuditLogFilter
 from asn_portal.models import Notification
 
 PAGE_SIZES = (10, 25, 50, 100)
+EXTRA_FILTERS = ("opd", "unit", "rank", "position_kind", "employment_type", "status")
 
 
 def _page_size(request, default=25) -> int:
@@ -60,21 +62,32 @@ def employee_list(request):
     context = {
         "filter": employee_filter,
         "page": page,
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+        "per_page": paginator.per_page,
         "query": query.urlencode(),
         "page_sizes": PAGE_SIZES,
+        # How many filters beyond the search box are set: the phone layout folds them away
+        # and shows this number on the "Filters" button instead.
+        "extra_filters": sum(1 for name in EXTRA_FILTERS if request.GET.get(name)),
         "can_import": permissions.can_import_employees(request.user),
     }
     template = "portal/employee_list.html"
-    if request.htmx and not request.htmx.boosted:
+    # htmx live search swaps only the results; a history restore (back button after the
+    # browser dropped its snapshot) needs the whole page again.
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         template += "#results"
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @login_required
 def employee_detail(request, pk: int):
     employee = permissions.get_employee_for_user(request.user, pk=pk)
     tabs = extensions.profile_tabs(request, employee)
-    active = request.GET.get("tab") or (tabs[0][0].slug if tabs else "")
+    # "Personal data" is the first section; an unknown or hidden tab falls back to it.
+    requested = request.GET.get("tab", "")
+    active = requested if requested in {tab.slug for tab, _tab_context in tabs} else "data"
     context = {
         "employee": employee,
         "tabs": tabs,

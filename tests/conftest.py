@@ -68,6 +68,36 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped, but SIGAP_REQUIRE_ALL=1 makes every skip a failure: {reason}"
 
 
+# --- Reference data for transactional tests -------------------------------------------------
+
+
+def restore_reference_data() -> None:
+    """Put back what the data migrations load (ranks, education levels, role groups and their
+    permissions). A transactional test ends by flushing every table, so the transactional
+    tests after it would find no ranks. Idempotent: the migration uses update_or_create."""
+    import importlib
+
+    from django.apps import apps
+
+    from asn_portal.models import Rank
+    from asn_portal.roles import sync_role_permissions
+
+    if Rank.objects.count() == 17:
+        return
+    migration = importlib.import_module("asn_portal.migrations.0002_reference_data")
+    migration.load(apps, None)
+    sync_role_permissions()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return
+    request.getfixturevalue("transactional_db")
+    restore_reference_data()
+
+
 # --- Browser -----------------------------------------------------------------------------------
 
 
