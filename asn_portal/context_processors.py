@@ -17,6 +17,8 @@ def sigap(request):
             "logo_url": _logo_url(settings.SIGAP_LOGO),
         },
         "actor": actor,
+        # Called by the template only where it is needed (one query).
+        "is_supervisor": lambda: permissions.is_supervisor(user),
     }
 
 

@@ -67,13 +67,22 @@ def actor_for(user) -> Actor:
 
 def forget_actor(user) -> None:
     """Drop the cached roles (after a grant changes within one request or test)."""
-    if hasattr(user, "_sigap_actor"):
-        del user._sigap_actor
+    for attribute in ("_sigap_actor", "_sigap_is_supervisor"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
 
 
 def is_supervisor(user) -> bool:
+    """Whether `user` is someone's direct supervisor (atasan): the implicit role. Cached on
+    the user object for the request."""
+    cached = getattr(user, "_sigap_is_supervisor", None)
+    if cached is not None:
+        return cached
     actor = actor_for(user)
-    return actor.employee_id is not None and Employee.objects.filter(supervisor_id=actor.employee_id).exists()
+    result = actor.employee_id is not None and Employee.objects.filter(supervisor_id=actor.employee_id).exists()
+    if actor.user_id is not None:
+        user._sigap_is_supervisor = result
+    return result
 
 
 # --- Employees ----------------------------------------------------------------------------
