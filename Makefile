@@ -48,7 +48,8 @@ format: $(STAMP)
 
 # Re-extract messages after changing texts (needs GNU gettext, a developer tool only).
 messages: $(STAMP)
-	DEBUG=1 $(BIN)/python manage.py makemessages -l id -l en --no-obsolete --ignore='.venv/*' --ignore='staticfiles/*' --ignore='static/vendor/*'
+	DEBUG=1 $(BIN)/python manage.py makemessages -l id --no-obsolete --ignore='test-output/*' --ignore='.venv/*' --ignore='staticfiles/*' --ignore='static/vendor/*'
+	$(BIN)/python scripts/merge_translations.py
 
 # Pin the whole dependency tree after editing requirements.in.
 lock:

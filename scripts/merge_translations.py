@@ -1,7 +1,9 @@
 """Fill empty Indonesian translations in locale/id/LC_MESSAGES/django.po from the PO snippets
 under locale/pending/ (one per piece of work), then report what is still untranslated.
 
-Usage: python scripts/merge_translations.py   (after `make messages`)
+Usage: make messages   (extracts, then runs this script)
+
+msgids are English (the code's language); English therefore needs no catalogue.
 """
 
 from __future__ import annotations
@@ -27,7 +29,11 @@ def main() -> int:
     for snippet in sorted(PENDING.glob("*.po")):
         with snippet.open("rb") as handle:
             for message in read_po(handle, locale="id"):
-                if message.id and message.string and any(message.string if isinstance(message.string, tuple) else [message.string]):
+                if (
+                    message.id
+                    and message.string
+                    and any(message.string if isinstance(message.string, tuple) else [message.string])
+                ):
                     known.setdefault(_key(message), message.string)
     filled = 0
     for message in catalog:
@@ -44,12 +50,20 @@ def main() -> int:
             message.flags.discard("fuzzy")
             filled += 1
     catalog.fuzzy = False
+    import datetime as dt
+
+    catalog.revision_date = dt.datetime.now(dt.UTC)
+    catalog.project = "SIGAP"
+    catalog.version = "1"
+    catalog.language_team = "SIGAP <sigap@semarangkota.go.id>"
+    catalog.last_translator = "SIGAP developers"
+    catalog.header_comment = (
+        "# Indonesian (the default language) translations of SIGAP.\n# msgids are English; see README (Translations)."
+    )
     with TARGET.open("wb") as handle:
         write_po(handle, catalog, width=100, include_previous=False)
     missing = [
-        _key(m)
-        for m in catalog
-        if m.id and (not any(m.string) if isinstance(m.string, tuple) else not m.string)
+        _key(m) for m in catalog if m.id and (not any(m.string) if isinstance(m.string, tuple) else not m.string)
     ]
     print(f"filled {filled}; still untranslated: {len(missing)}")
     for msgid in missing:

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from asn_portal.models import Employee, OrgUnitKind, Position, PositionKind
@@ -229,16 +228,26 @@ def test_admin_adds_an_employee_through_the_service(city, login):
 def test_a_malformed_nip_is_a_field_error_with_a_stable_code(city, login):
     client = login(city.admin)
 
-    with translation.override("en"):
-        response = client.post(
-            reverse("api-employee-list"), _payload(nip="1988021420100119"), content_type="application/json"
-        )
+    response = client.post(
+        reverse("api-employee-list"),
+        _payload(nip="1988021420100119"),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    indonesian = client.post(
+        reverse("api-employee-list"), _payload(nip="1988021420100119"), content_type="application/json"
+    )
 
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "validation_error"
     assert _field_codes(response) == {"nip": ["nip_format"]}
     assert error["fields"]["nip"][0]["message"] == "NIP must be exactly 18 digits (got 16 characters)."
+    assert (
+        indonesian.json()["error"]["fields"]["nip"][0]["message"]
+        == "NIP harus tepat 18 digit (yang diisi 16 karakter)."
+    )
+    assert indonesian.json()["error"]["fields"]["nip"][0]["code"] == "nip_format"
 
 
 def test_unknown_codes_are_field_errors_on_the_fields_sent(city, login):

@@ -301,3 +301,23 @@ def test_with_redis_a_worker_runs_the_uploaded_import(city, login, media):
     assert job.status == ImportJob.Status.SUCCEEDED, job.errors
     assert Employee.objects.filter(nip=valid_row()["nip"]).exists()
     connections.close_all()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "status", "message"),
+    [
+        (b"", "pegawai.csv", 400, "Berkas kosong."),
+        (b"PK\x03\x04" + b"\0" * (50 * 1024 * 1024), "besar.xlsx", 413, "Berkas terlalu besar"),
+    ],
+)
+def test_bad_uploads_are_explained_in_indonesian_by_default(
+    city, login, media, eager_tasks, django_capture_on_commit_callbacks, content, name, status, message
+):
+    client = login(city.admin)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(UPLOAD, {"file": SimpleUploadedFile(name, content)})
+
+    assert response.status_code == status
+    assert message in response.content.decode()
+    assert ImportJob.objects.count() == 0
