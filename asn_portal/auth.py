@@ -7,6 +7,7 @@ import re
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from asn_portal.models import User
 
@@ -38,6 +39,12 @@ class LoginForm(AuthenticationForm):
         label=_("NIP or username"),
         max_length=150,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "inputmode": "text"}),
+    )
+
+    password = forms.CharField(
+        label=pgettext_lazy("login form", "Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     error_messages = {

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from auditlog.context import set_actor
@@ -249,25 +248,8 @@ def has_no_horizontal_overflow(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-@pytest.fixture
-def indonesian_catalogue(settings, tmp_path) -> Path:
-    """Compile locale/pending/ui.po into a temporary catalogue that takes precedence, so the
-    screenshots show the Indonesian copy before the lead merges it into locale/id."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    source = Path(settings.BASE_DIR) / "locale" / "pending" / "ui.po"
-    target = tmp_path / "locale" / "id" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    with source.open("rb") as po:
-        catalog = read_po(po, locale="id")
-    with (target / "django.mo").open("wb") as mo:
-        write_mo(mo, catalog)
-    settings.LOCALE_PATHS = [tmp_path / "locale", *settings.LOCALE_PATHS]
-    return tmp_path / "locale"
-
-
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     # Without animations (charts, collapsing menus) screenshots show the finished state.
-    return {**browser_context_args, "reduced_motion": "reduce"}
+    # The browser asks for Indonesian, like the portal's users' browsers.
+    return {**browser_context_args, "reduced_motion": "reduce", "locale": "id-ID"}

@@ -1,5 +1,5 @@
 """Screenshots of every core page for review, at desktop (1366×900) and phone (360×780)
-widths, in Indonesian (the site's language) with the copy from locale/pending/ui.po. Each
+widths, in Indonesian (the site's language). Each
 phone page must fit the screen: no sideways scrolling of the page itself."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class Gallery:
 
 
 @pytest.fixture
-def gallery(browser, live_server, test_output_dir, indonesian_catalogue):
+def gallery(browser, live_server, test_output_dir):
     return Gallery(browser, live_server.url, test_output_dir)
 
 
