@@ -28,7 +28,7 @@ locale: $(STAMP)
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=1 $(BIN)/python manage.py seed_demo --if-empty
-	DEBUG=1 $(BIN)/python manage.py demo_logins
+	DEBUG=1 $(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

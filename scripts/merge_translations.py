@@ -19,7 +19,8 @@ PENDING = ROOT / "locale" / "pending"
 
 
 def _key(message):
-    return message.id if isinstance(message.id, str) else message.id[0]
+    """Context and singular msgid: the same English word may read differently in two contexts."""
+    return (message.context or "", message.id if isinstance(message.id, str) else message.id[0])
 
 
 def main() -> int:
@@ -48,6 +49,7 @@ def main() -> int:
             else:
                 message.string = value[0] if isinstance(value, tuple) else value
             message.flags.discard("fuzzy")
+            message.previous_id = []
             filled += 1
     catalog.fuzzy = False
     import datetime as dt
@@ -66,8 +68,8 @@ def main() -> int:
         _key(m) for m in catalog if m.id and (not any(m.string) if isinstance(m.string, tuple) else not m.string)
     ]
     print(f"filled {filled}; still untranslated: {len(missing)}")
-    for msgid in missing:
-        print("  -", msgid.replace("\n", "\\n")[:100])
+    for context, msgid in missing:
+        print("  -", f"[{context}] " if context else "", msgid.replace("\n", "\\n")[:100], sep="")
     return 0
 
 

@@ -45,12 +45,12 @@ class Command(BaseCommand):
         if not rows:
             self.stdout.write(_("No demo accounts yet: run `python manage.py seed_demo` first."))
             return
-        context = "demo accounts table"
+        # Literal contexts, so that makemessages can extract them.
         header = (
-            pgettext(context, "Role"),
-            pgettext(context, "Login"),
-            pgettext(context, "Password"),
-            pgettext(context, "Name"),
+            pgettext("demo accounts table", "Role"),
+            pgettext("demo accounts table", "Login"),
+            pgettext("demo accounts table", "Password"),
+            pgettext("demo accounts table", "Name"),
         )
         table = [header] + [(label, login, demo.DEMO_PASSWORD, name) for label, login, name in rows]
         widths = [max(len(row[column]) for row in table) for column in range(len(header))]
