@@ -127,3 +127,18 @@ def test_without_redis_tasks_run_in_process(settings):
         assert celery_app.conf.broker_url.startswith("redis://")
     else:
         assert celery_app.conf.task_always_eager is True
+
+
+@pytest.mark.django_db
+def test_the_notification_list_pages_by_twenty(city, login):
+    for i in range(25):
+        services.notify(city.staff_a.user, title=f"Pesan {i}", email=False)
+    client = login(city.staff_a.user)
+
+    first = client.get(reverse("portal:notification-list"))
+    second = client.get(reverse("portal:notification-list"), {"page": 2})
+
+    assert len(first.context["page"].object_list) == 20
+    assert 'href="?page=2"' in first.content.decode()
+    assert len(second.context["page"].object_list) == 5
+    assert 'href="?page=1"' in second.content.decode()

@@ -125,3 +125,24 @@ def test_the_integrity_tab_is_shown_to_the_inspektorat_only(city, login):
 
     assert "integritas" in {tab.slug for tab, _ in as_inspektur.context["tabs"]}
     assert "integritas" not in {tab.slug for tab, _ in as_admin.context["tabs"]}
+
+
+def test_the_audit_trail_filters_by_actor_and_keeps_the_filter_across_pages(city, login):
+    from auditlog.context import set_actor
+
+    from asn_portal.models import Employee
+
+    with set_actor(city.admin):
+        for i in range(55):
+            staff = Employee.objects.get(pk=city.staff_a.pk)
+            staff.phone = f"0812{i:04d}"
+            staff.save()
+    client = login(city.admin)
+
+    response = client.get(reverse("portal:audit-log"), {"actor": "admin.bkpp"})
+
+    entries = response.context["page"].object_list
+    assert len(entries) == 50
+    assert all(entry.actor == city.admin for entry in entries)
+    assert "actor=admin.bkpp&amp;page=2" in response.content.decode()
+    assert client.get(reverse("portal:audit-log"), {"actor": "inspektur"}).context["page"].paginator.count == 0
