@@ -67,17 +67,7 @@ class OrgUnitAdmin(ReadOnlyAdmin):
 @admin.register(Position)
 class PositionAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "jenjang", "unit", "is_corruption_prone", "is_active")
-    list_filter = (
-        "kind",
-        "jenjang",
-        "is_active",
-        "handles_budget_planning",
-        "handles_grants",
-        "handles_tax_retribution",
-        "handles_procurement",
-        "handles_hr_promotion",
-        "handles_licensing",
-    )
+    list_filter = ("kind", "jenjang", "is_active", *Position.CORRUPTION_PRONE_FLAGS)
     search_fields = ("name", "unit__name", "unit__code")
     raw_id_fields = ("unit",)
     list_select_related = ("unit",)
