@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from asn_portal import services
 from asn_portal.models import (
+    CollectiveLeave,
     EducationLevel,
     Employee,
     ImportJob,
@@ -121,3 +122,12 @@ class NotificationAdmin(ReadOnlyAdmin):
 class ImportJobAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "kind", "status", "requested_by", "created_at", "total_rows")
     list_filter = ("kind", "status")
+
+
+@admin.register(CollectiveLeave)
+class CollectiveLeaveAdmin(admin.ModelAdmin):
+    """Cuti bersama: the days off the holidays package cannot know (working-day deadlines)."""
+
+    list_display = ("date", "name")
+    date_hierarchy = "date"
+    ordering = ("-date",)

@@ -554,3 +554,24 @@ class ImportJob(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+# ---------------------------------------------------------------------------------------------
+# Calendar: days off besides weekends and national holidays
+# ---------------------------------------------------------------------------------------------
+
+
+class CollectiveLeave(models.Model):
+    """A cuti bersama day (collective leave set each year by joint ministerial decree), or any
+    other day the government's offices are closed. National holidays come from the `holidays`
+    package; this table holds what it cannot know. Deadlines counted in working days skip both."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("collective leave day")
+        verbose_name_plural = _("collective leave days")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"

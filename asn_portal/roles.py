@@ -32,6 +32,10 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
         ("axes", "delete_accessattempt"),  # unlocking a locked-out account
         ("axes", "view_accesslog"),
         ("axes", "view_accessfailurelog"),
+        ("asn_portal", "view_collectiveleave"),
+        ("asn_portal", "add_collectiveleave"),
+        ("asn_portal", "change_collectiveleave"),
+        ("asn_portal", "delete_collectiveleave"),
         ("django_celery_beat", "view_periodictask"),
         ("django_celery_beat", "change_periodictask"),
     },

@@ -44,6 +44,8 @@ SIGAP_LOGO = env.str("SIGAP_LOGO", default="img/logo-sigap.svg")
 SIGAP_SITE_URL = env.str("SIGAP_SITE_URL", default="http://127.0.0.1:8000")
 # Spreadsheet uploads larger than this are refused with a message (bytes).
 SIGAP_MAX_UPLOAD_BYTES = env.int("SIGAP_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# Documents (evidence, signed pacts, decrees) larger than this are refused (bytes).
+SIGAP_MAX_DOCUMENT_BYTES = env.int("SIGAP_MAX_DOCUMENT_BYTES", default=5 * 1024 * 1024)
 
 # --- Applications --------------------------------------------------------------------------
 INSTALLED_APPS = [
