@@ -27,8 +27,45 @@ class ProfileTab:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class NavItem:
+    """A main-menu entry an app adds. `url_name` is reversed without arguments; the entry is
+    active on any page whose URL namespace is `namespace` (or whose name is `url_name`)."""
+
+    key: str
+    label: str
+    url_name: str
+    icon: str  # a Bootstrap Icons class, e.g. "bi-shield-check"
+    is_visible: Callable[..., bool]  # (request) -> bool
+    namespace: str = ""
+    order: int = 100
+
+
+_nav_items: dict[str, NavItem] = {}
 _dashboard_cards: dict[str, DashboardCard] = {}
 _profile_tabs: dict[str, ProfileTab] = {}
+
+
+def register_nav_item(item: NavItem) -> None:
+    _nav_items[item.key] = item
+
+
+def nav_items(request) -> list[dict]:
+    """The registered menu entries this request may see, ready for the navbar template."""
+    from django.urls import reverse
+
+    match = getattr(request, "resolver_match", None)
+    namespace = match.namespace if match else ""
+    url_name = match.url_name if match else ""
+    shown = []
+    for item in sorted(_nav_items.values(), key=lambda i: (i.order, i.key)):
+        if not item.is_visible(request):
+            continue
+        active = bool(item.namespace and item.namespace == namespace) or url_name == item.url_name.split(":")[-1]
+        shown.append(
+            {"key": item.key, "label": item.label, "url": reverse(item.url_name), "icon": item.icon, "active": active}
+        )
+    return shown
 
 
 def register_dashboard_card(card: DashboardCard) -> None:

@@ -74,3 +74,23 @@ def _with_fake_template(find_template, name, source):
         return find_template(template_name, dirs, skip)
 
     return find
+
+
+def test_a_registered_menu_entry_shows_for_whom_it_says(city, login, monkeypatch):
+    monkeypatch.setattr(extensions, "_nav_items", {})
+    extensions.register_nav_item(
+        extensions.NavItem(
+            "audit-copy",
+            "Jejak",
+            "portal:audit-log",
+            "bi-journal",
+            lambda request: request.user.username == "admin.bkpp",
+        )
+    )
+
+    as_admin = login(city.admin).get(reverse("portal:audit-log")).content.decode()
+    as_staff = login(city.staff_a.user).get(reverse("portal:dashboard")).content.decode()
+
+    assert 'data-testid="nav-audit-copy"' in as_admin
+    assert 'nav-link active" aria-current="page" href="/audit/" data-testid="nav-audit-copy"' in as_admin
+    assert 'data-testid="nav-audit-copy"' not in as_staff
