@@ -207,3 +207,21 @@ def test_two_simultaneous_creations_of_one_nip_leave_one_employee_and_a_clear_er
 
     assert outcome["second"] == ["nip_exists"]
     assert list(Employee.objects.filter(nip="199203152019031004").values_list("name", flat=True)) == ["Joko Prasetyo"]
+
+
+def test_the_audit_trail_records_the_connection_address_not_a_forged_header(city, rf):
+    from auditlog.context import set_extra_data
+
+    from asn_portal.middleware import AuditActorMiddleware
+
+    request = rf.post("/", REMOTE_ADDR="10.20.30.40", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    request.user = city.admin
+    staff = Employee.objects.get(pk=city.staff_a.pk)
+
+    with set_extra_data(AuditActorMiddleware(lambda r: None).get_extra_data(request)):
+        staff.phone = "0811"
+        staff.save()
+
+    entry = LogEntry.objects.get_for_object(staff).latest("timestamp")
+    assert entry.remote_addr == "10.20.30.40"
+    assert entry.actor == city.admin
