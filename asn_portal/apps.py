@@ -11,6 +11,10 @@ class AsnPortalConfig(AppConfig):
 
         profile_tabs.register()
 
+        from asn_portal import importing
+
+        importing.register()  # the "employees" import kind (asn_portal.imports)
+
         from django.db.models.signals import post_migrate
 
         from asn_portal.roles import sync_role_permissions

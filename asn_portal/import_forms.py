@@ -1,5 +1,6 @@
-"""The upload form of the employee import: it checks the file only (size, type, header);
-the rows are checked by the import job."""
+"""The upload form of the spreadsheet imports: it checks the file only (size, type, header for
+the chosen kind); the rows are checked by the import job. The view decides the kind (and
+whether the user may use it) and hands it to the form."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from asn_portal import importing
+from asn_portal.imports import ImportKind
 
 
-class EmployeeImportForm(forms.Form):
+class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet (.xlsx or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
@@ -21,6 +23,10 @@ class EmployeeImportForm(forms.Form):
             "empty": gettext_lazy("The file is empty."),
         },
     )
+
+    def __init__(self, *args, kind: ImportKind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -39,7 +45,7 @@ class EmployeeImportForm(forms.Form):
                 code="bad_extension",
             )
         try:
-            importing.check_upload(upload, upload.name)
+            self.kind.check(upload, upload.name)
         except importing.ImportFileError as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from exc
         upload.seek(0)

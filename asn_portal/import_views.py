@@ -1,6 +1,8 @@
-"""Employee import pages: upload (with the template download), and the job page whose status
-part htmx polls until the job is done. The import itself runs as a Celery task
-(`tasks.run_employee_import`); see `asn_portal.importing`."""
+"""Spreadsheet import pages, for every registered import kind (asn_portal.imports): upload
+(with a kind selector when the user may run more than one kind, the template download and
+the columns of the chosen kind), and the job page whose status part htmx polls until the job
+is done. The import itself runs as a Celery task (`tasks.run_import_job`); see
+`asn_portal.importing`."""
 
 from __future__ import annotations
 
@@ -11,49 +13,66 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from asn_portal import importing, permissions
-from asn_portal.import_forms import EmployeeImportForm
+from asn_portal import importing, imports
+from asn_portal.import_forms import ImportForm
+from asn_portal.imports import ImportKind
 from asn_portal.models import ImportJob
 
 ERRORS_PER_PAGE = 100
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-# Who sees which import job. These belong in permissions.py (reported to the lead; kept here
-# because this task may not edit that module): Admin BKPP sees every job, an operator their own.
+def _chosen_kind(request, kinds: list[ImportKind]) -> ImportKind:
+    """The kind named by the form (POST) or the address (?kind=), else the user's first one.
+    An unknown kind is a 404; a kind the user may not run is a 403."""
+    code = (request.POST.get("kind") if request.method == "POST" else None) or request.GET.get("kind")
+    if not code:
+        return kinds[0]
+    kind = imports.get(code)
+    if kind is None:
+        raise Http404(_("There is no such kind of import."))
+    if kind.code not in {k.code for k in kinds}:
+        raise PermissionDenied(_("You may not run this import."))
+    return kind
+
+
 @login_required
 def import_upload(request):
-    if not permissions.can_import_employees(request.user):
-        raise PermissionDenied(_("Only Admin BKPP and Operator OPD can import employees."))
+    kinds = imports.kinds_for(request.user)
+    if not kinds:
+        raise PermissionDenied(_("You may not import spreadsheets."))
+    kind = _chosen_kind(request, kinds)
     if request.GET.get("template") == "xlsx":
-        response = HttpResponse(importing.template_workbook(), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = 'attachment; filename="template-import-pegawai.xlsx"'
+        response = HttpResponse(kind.template(), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{kind.download_name}"'
         return response
     status = 200
     if request.method == "POST":
-        form = EmployeeImportForm(request.POST, request.FILES)
+        form = ImportForm(request.POST, request.FILES, kind=kind)
         if form.is_valid():
-            job = importing.start_employee_import(form.cleaned_data["file"], by=request.user, language=get_language())
+            job = importing.start_import(
+                form.cleaned_data["file"], kind=kind.code, by=request.user, language=get_language()
+            )
             return redirect("portal:import-detail", pk=job.pk)
         status = 413 if form.is_too_large else 400
     else:
-        form = EmployeeImportForm()
-    jobs = (
-        permissions.import_jobs_visible_to(request.user)
-        .select_related("requested_by")
-        .order_by("-created_at", "-id")[:10]
-    )
+        form = ImportForm(kind=kind)
+    jobs = imports.jobs_visible_to(request.user).select_related("requested_by").order_by("-created_at", "-id")[:10]
     context = {
         "form": form,
         "jobs": jobs,
-        "columns": importing.COLUMNS,
-        "required_columns": importing.REQUIRED_COLUMNS,
+        "kind": kind,
+        "kinds": kinds,
+        "columns": kind.columns,
+        "required_columns": kind.required,
+        "optional_columns": [column for column in kind.columns if column not in kind.required],
         "max_upload_bytes": settings.SIGAP_MAX_UPLOAD_BYTES,
     }
     return render(request, "portal/import_upload.html", context, status=status)
@@ -62,11 +81,24 @@ def import_upload(request):
 @login_required
 @never_cache
 def import_detail(request, pk: int):
-    job = permissions.get_import_job_for_user(request.user, pk)
+    job = imports.get_job_for_user(request.user, pk)
     if request.GET.get("download") == "errors":
         return _errors_csv(job)
     page = Paginator(job.errors or [], ERRORS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"job": job, "page": page}
+    kind = imports.get(job.kind)
+    context = {
+        "job": job,
+        "page": page,
+        "kind": kind,
+        "labels": {
+            "created": kind.created_label if kind else _("new records"),
+            "updated": kind.updated_label if kind else _("records updated"),
+            "unchanged": kind.unchanged_label if kind else _("already up to date"),
+        },
+        "result_url": reverse(kind.result_url_name) if kind and kind.result_url_name else "",
+        "result_link_label": kind.result_link_label if kind else "",
+        "upload_url": f"{reverse('portal:employee-import')}?kind={job.kind}",
+    }
     template = "portal/import_detail.html"
     if request.htmx and not request.htmx.boosted:
         template += "#status"

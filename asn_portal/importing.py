@@ -1,4 +1,9 @@
-"""The all-or-nothing employee import: read a spreadsheet (.xlsx or .csv), check every row,
+"""Spreadsheet imports: the kind-neutral parts every import kind shares (reading an .xlsx or
+.csv into rows, cell parsers, problems, the job that runs a kind and records its progress and
+result, the template workbook), and the core's own kind, "employees" (registered in
+`asn_portal.imports` by `register()`, called from AsnPortalConfig.ready()).
+
+The all-or-nothing employee import: read a spreadsheet (.xlsx or .csv), check every row,
 and write all rows in one transaction — or nothing, with every problem listed.
 
 The spreadsheet has one header row (row 1) with these columns (`COLUMNS`), matched
@@ -48,7 +53,7 @@ from django.utils.encoding import smart_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from asn_portal import audit, permissions
+from asn_portal import audit, imports, permissions
 from asn_portal.models import (
     EducationLevel,
     Employee,
@@ -64,7 +69,7 @@ from asn_portal.models import (
 )
 from asn_portal.nip import IdentifierError, normalize_digits, parse_nip
 from asn_portal.services import EmployeeData, check_employee_data
-from asn_portal.tasks import run_employee_import
+from asn_portal.tasks import run_import_job
 
 logger = logging.getLogger(__name__)
 
@@ -194,8 +199,9 @@ class Table:
     rows: Iterator[tuple[int, tuple]]
     estimated_rows: int | None = None
 
-    def header_problems(self) -> list[dict]:
-        return header_problems(self.columns)
+    def header_problems(self, known: tuple[str, ...] | None = None, required: tuple[str, ...] | None = None):
+        """Problems of the header against a kind's columns (default: the employee import's)."""
+        return header_problems(self.columns, known=known, required=required)
 
 
 def normalize_header(value) -> str | None:
@@ -204,11 +210,16 @@ def normalize_header(value) -> str | None:
     return text or None
 
 
-def header_problems(columns: list[str | None]) -> list[dict]:
-    """Missing required columns (reported once), unknown and repeated columns."""
+def header_problems(
+    columns: list[str | None], *, known: tuple[str, ...] | None = None, required: tuple[str, ...] | None = None
+) -> list[dict]:
+    """Missing required columns (reported once), unknown and repeated columns. `known` and
+    `required` are the kind's columns (default: the employee import's)."""
+    known = COLUMNS if known is None else known
+    required = REQUIRED_COLUMNS if required is None else required
     problems = []
     present = [c for c in columns if c]
-    missing = [c for c in REQUIRED_COLUMNS if c not in present]
+    missing = [c for c in required if c not in present]
     if missing:
         problems.append(
             problem(
@@ -221,14 +232,14 @@ def header_problems(columns: list[str | None]) -> list[dict]:
         )
     seen: set[str] = set()
     for name in present:
-        if name not in COLUMNS:
+        if name not in known:
             problems.append(
                 problem(
                     1,
                     name,
                     "unknown_column",
                     _("Unknown column %(column)s. Use only the columns of the template: %(columns)s.")
-                    % {"column": name, "columns": ", ".join(COLUMNS)},
+                    % {"column": name, "columns": ", ".join(known)},
                 )
             )
         elif name in seen:
@@ -381,20 +392,69 @@ def _open_csv(fileobj) -> Table:
     return Table(columns, data_rows(), max(text.count("\n") - 1, 1))
 
 
-def check_upload(fileobj, filename: str) -> None:
+def check_upload(
+    fileobj, filename: str, *, columns: tuple[str, ...] | None = None, required: tuple[str, ...] | None = None
+) -> None:
     """What the upload form checks before a job is created: the file opens as what its
-    extension says, has a valid header and at least one data row. Raises `ImportFileError`
-    with the first header problem."""
+    extension says, has a valid header (for the kind's `columns` and `required` ones; default
+    the employee import's) and at least one data row. Raises `ImportFileError` with the first
+    header problem."""
     with open_table(fileobj, filename) as table:
-        problems = table.header_problems()
+        problems = table.header_problems(known=columns, required=required)
         if problems:
             raise ImportFileError(problems[0]["message"], problems[0]["code"])
         if next(table.rows, None) is None:
             raise ImportFileError(
-                _("The file has a header but no data rows. Fill in one row per employee below the header."),
+                _("The file has a header but no data rows. Fill in one row per record below the header."),
                 "no_rows",
             )
     fileobj.seek(0)
+
+
+def read_records(
+    fileobj,
+    *,
+    filename: str,
+    columns: tuple[str, ...],
+    required: tuple[str, ...],
+    progress: Callable[[int], None] | None = None,
+    progress_span: tuple[int, int] = (0, 20),
+) -> tuple[list[tuple[int, dict]], list[dict]]:
+    """Read every non-blank data row of an import file as (row number as the spreadsheet shows
+    it, {column: raw cell} for the columns the header has). Returns (rows, problems): the
+    problems are of the file as a whole or of its header, and when there are any the rows
+    are not worth checking. Progress goes from `progress_span[0]` to `[1]` while reading."""
+    report = progress or (lambda percent: None)
+    start, end = progress_span
+    try:
+        with open_table(fileobj, filename) as table:
+            problems = table.header_problems(known=columns, required=required)
+            if problems:
+                return [], problems
+            index = [(i, c) for i, c in enumerate(table.columns) if c]
+            estimated = table.estimated_rows or 0
+            rows: list[tuple[int, dict]] = []
+            for count, (number, cells) in enumerate(table.rows, start=1):
+                if count > MAX_DATA_ROWS:
+                    return [], [
+                        problem(
+                            None,
+                            "",
+                            "too_many_rows",
+                            _("The file has more than %(limit)s rows. Split it into smaller files.")
+                            % {"limit": f"{MAX_DATA_ROWS:,}"},
+                        )
+                    ]
+                rows.append((number, {column: (cells[i] if i < len(cells) else None) for i, column in index}))
+                if count % PROGRESS_EVERY == 0:
+                    total = max(estimated, count)
+                    report(start + (end - start) * count // total)
+    except ImportFileError as exc:
+        return [], [problem(None, "", exc.code, exc.message)]
+    if not rows:
+        return [], [problem(None, "", "no_rows", _("The file has a header but no data rows."))]
+    report(end)
+    return rows, []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -407,6 +467,12 @@ class CellError(ValueError):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+def cell_text(value) -> str:
+    """A cell as one line of text: whitespace collapsed, whole numbers without ".0", dates
+    as YYYY-MM-DD."""
+    return _text(value)
 
 
 def _text(value) -> str:
@@ -561,12 +627,13 @@ def _education_key(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _chunks(items: list, size: int) -> Iterator[list]:
+def chunks(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def _chunk_size() -> int:
+def chunk_size() -> int:
+    """How many values fit in one `IN (...)` on this database (SQLite limits parameters)."""
     limit = connection.features.max_query_params or 5000
     return max(100, min(5000, limit - 50))
 
@@ -674,20 +741,20 @@ class _Import:
                 supervisor = self._cell_nip(row, "nip_atasan", report=False)
                 if supervisor:
                     wanted.add(supervisor)
-        size = _chunk_size()
+        size = chunk_size()
         self.existing: dict[str, Employee] = {}
-        for chunk in _chunks(sorted(wanted), size):
+        for chunk in chunks(sorted(wanted), size):
             for employee in Employee.objects.filter(nip__in=chunk).select_related("user"):
                 self.existing[employee.nip] = employee
         # Login accounts named after a new NIP that exist without an employee are linked, as
         # services.ensure_user_account does; one linked to someone else blocks the row.
         without_account = sorted(n for n in wanted if n not in self.existing or self.existing[n].user_id is None)
         self.users_by_username: dict[str, int] = {}
-        for chunk in _chunks(without_account, size):
+        for chunk in chunks(without_account, size):
             self.users_by_username.update(User.objects.filter(username__in=chunk).values_list("username", "id"))
         self.taken_user_ids: set[int] = set()
         user_ids = list(self.users_by_username.values())
-        for chunk in _chunks(user_ids, size):
+        for chunk in chunks(user_ids, size):
             self.taken_user_ids.update(
                 Employee.objects.filter(user_id__in=chunk).values_list("user_id", flat=True).order_by()
             )
@@ -695,7 +762,7 @@ class _Import:
             {u.pk for row in self.rows if (u := self.units_by_code.get(_text(row.cells.get("kode_unit")).upper()))}
         )
         self.positions: dict[tuple, Position] = {}
-        for chunk in _chunks(unit_ids, size):
+        for chunk in chunks(unit_ids, size):
             for position in Position.objects.filter(unit_id__in=chunk).order_by("id"):
                 key = (position.unit_id, position.name.casefold(), position.kind, position.jenjang)
                 self.positions.setdefault(key, position)
@@ -1046,10 +1113,10 @@ class _Import:
         stored_parent = {e.pk: e.supervisor_id for e in self.existing.values()}
         frontier = {sup for pk, sup in stored_parent.items() if sup and nip_of_id[pk] not in file_edge}
         frontier -= set(nip_of_id)
-        size = _chunk_size()
+        size = chunk_size()
         while frontier:
             found = []
-            for chunk in _chunks(sorted(frontier), size):
+            for chunk in chunks(sorted(frontier), size):
                 found.extend(Employee.objects.filter(pk__in=chunk).values_list("id", "nip", "supervisor_id"))
             frontier = set()
             for pk, nip, sup in found:
@@ -1211,7 +1278,7 @@ class _Import:
             employees.extend(second_pass)
             for employee, row in zip(second_pass, pending, strict=True):
                 employee.supervisor_id = id_of_nip[row.supervisor_nip]
-            _update_rows(Employee, second_pass, ["supervisor"])
+            update_rows(Employee, second_pass, ["supervisor"])
 
         # Changed employees: only the fields that changed, grouped so each statement is small.
         groups: dict[tuple, list[Employee]] = {}
@@ -1240,8 +1307,8 @@ class _Import:
                 employee.user.email = employee.email
                 email_users.append(employee.user)
         for fields, batch in groups.items():
-            _update_rows(Employee, batch, [*fields, "updated_at"])
-        _update_rows(User, email_users, ["email"])
+            update_rows(Employee, batch, [*fields, "updated_at"])
+        update_rows(User, email_users, ["email"])
 
         # Audit entries (bulk writes send no signals), in django-auditlog's format.
         audit.log_bulk(
@@ -1290,7 +1357,7 @@ class _Import:
         )
 
 
-def _update_rows(model, objects: list, field_names: list[str]) -> None:
+def update_rows(model, objects: list, field_names: list[str]) -> None:
     """UPDATE the given fields of each object by primary key, with one prepared statement
     sent for many rows (executemany). Django's bulk_update builds a CASE WHEN per row and
     field, which costs about a millisecond of Python per row; this runs the statement that
@@ -1309,7 +1376,7 @@ def _update_rows(model, objects: list, field_names: list[str]) -> None:
 
             execute_batch(cursor.cursor, sql, params, page_size=250)
             return
-        for chunk in _chunks(params, BATCH_SIZE):
+        for chunk in chunks(params, BATCH_SIZE):
             cursor.executemany(sql, chunk)
 
 
@@ -1365,13 +1432,21 @@ def import_employees(
         job.progress(100)
         return result
     job.progress(90)
+    write_all_or_nothing(result, lambda: job.write(create, update), name="employee")
+    if result.ok:
+        job.progress(100)
+    return result
+
+
+def write_all_or_nothing(result: ImportResult, write: Callable[[], None], *, name: str) -> ImportResult:
+    """Run `write` in one transaction. When the database refuses it — a constraint the checks
+    did not foresee, or a concurrent change to the same records — the transaction is rolled
+    back, so nothing was written: the counts are reset and `result` gets one problem."""
     try:
         with transaction.atomic():
-            job.write(create, update)
+            write()
     except DatabaseError as exc:
-        # A constraint the checks above did not foresee, or a concurrent change to the same
-        # employees: the transaction is rolled back, so nothing was written.
-        logger.warning("employee import rolled back: %r", exc)
+        logger.warning("%s import rolled back: %r", name, exc)
         result.created = result.updated = result.unchanged = 0
         result.errors = [
             problem(
@@ -1384,8 +1459,6 @@ def import_employees(
                 % {"error": exc.__class__.__name__},
             )
         ]
-        return result
-    job.progress(100)
     return result
 
 
@@ -1395,25 +1468,46 @@ def import_employees(
 
 
 @transaction.atomic
-def start_employee_import(uploaded_file, *, by: User, language: str | None = None) -> ImportJob:
-    """Store an uploaded (already checked) spreadsheet under MEDIA_ROOT — never served — and
-    queue the import task after commit. Returns the new job."""
+def start_import(uploaded_file, *, kind: str, by: User, language: str | None = None) -> ImportJob:
+    """Store an uploaded (already checked) spreadsheet of a registered import `kind` under
+    MEDIA_ROOT — never served — and queue the import task after commit. Returns the new job.
+    Raises ValueError for a kind that is not registered."""
+    if imports.get(kind) is None:
+        raise ValueError(f"unknown import kind {kind!r}")
     extension = _extension(uploaded_file.name)
-    job = ImportJob(kind=ImportJob.Kind.EMPLOYEES, original_name=uploaded_file.name[:255], requested_by=by)
+    job = ImportJob(kind=kind, original_name=uploaded_file.name[:255], requested_by=by)
     job.file.save(f"{uuid.uuid4().hex}{extension}", uploaded_file, save=False)
     try:
         job.save()
     except Exception:
         job.file.delete(save=False)
         raise
-    run_employee_import.delay_on_commit(job_id=job.pk, language=language)
+    run_import_job.delay_on_commit(job_id=job.pk, language=language)
     return job
 
 
+def start_employee_import(uploaded_file, *, by: User, language: str | None = None) -> ImportJob:
+    return start_import(uploaded_file, kind=ImportJob.Kind.EMPLOYEES, by=by, language=language)
+
+
+def _internal_error() -> ImportResult:
+    return ImportResult(
+        errors=[
+            problem(
+                None,
+                "",
+                "internal_error",
+                _("The import stopped because of an unexpected error; nothing was written. Contact Admin BKPP."),
+            )
+        ]
+    )
+
+
 def run_job(job_id: int, *, today: dt.date | None = None) -> ImportJob | None:
-    """Run one import job: progress is saved as it goes (outside the write transaction, so
-    the page sees it), then the summary or the errors. A finished job is left alone, so a
-    redelivered task does nothing."""
+    """Run one import job, of whatever registered kind: progress is saved as it goes (outside
+    the write transaction, so the page sees it), then the summary or the errors. A finished
+    job is left alone, so a redelivered task does nothing. Whether the uploader may still run
+    this kind is checked again: roles can change while a job waits."""
     job = ImportJob.objects.select_related("requested_by").filter(pk=job_id).first()
     if job is None or job.is_done:
         return job
@@ -1430,35 +1524,38 @@ def run_job(job_id: int, *, today: dt.date | None = None) -> ImportJob | None:
 
     user = job.requested_by
     permissions.forget_actor(user)
-    if not permissions.can_import_employees(user):
+    kind = imports.get(job.kind)
+    if kind is None:
+        logger.error("import job %s has the unregistered kind %r", job.pk, job.kind)
         result = ImportResult(
-            errors=[problem(None, "", "forbidden", _("You are no longer allowed to import employees."))]
+            errors=[
+                problem(
+                    None,
+                    "",
+                    "unknown_kind",
+                    _("This kind of import (%(kind)s) is not available any more; nothing was written.")
+                    % {"kind": job.kind},
+                )
+            ]
+        )
+    elif not kind.may_use(user):
+        result = ImportResult(
+            errors=[
+                problem(
+                    None,
+                    "",
+                    "forbidden",
+                    _("You are no longer allowed to run this import (%(kind)s).") % {"kind": kind.label},
+                )
+            ]
         )
     else:
         try:
             with job.file.open("rb") as fileobj:
-                result = import_employees(
-                    fileobj,
-                    filename=job.original_name,
-                    actor=user,
-                    opd_ids=permissions.importable_opd_ids(user),
-                    today=today,
-                    progress=progress,
-                )
+                result = kind.run(fileobj, filename=job.original_name, actor=user, today=today, progress=progress)
         except Exception:
-            logger.exception("employee import job %s failed", job.pk)
-            result = ImportResult(
-                errors=[
-                    problem(
-                        None,
-                        "",
-                        "internal_error",
-                        _(
-                            "The import stopped because of an unexpected error; nothing was written. Contact Admin BKPP."
-                        ),
-                    )
-                ]
-            )
+            logger.exception("%s import job %s failed", job.kind, job.pk)
+            result = _internal_error()
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.SUCCEEDED if result.ok else ImportJob.Status.FAILED,
         progress=100,
@@ -1502,25 +1599,44 @@ _COLUMN_HELP = (
 
 
 def template_workbook() -> bytes:
-    """An empty import workbook: the header on the first sheet (text-formatted NIP and phone
-    columns, so Excel keeps every digit), and a second sheet explaining each column with an
-    example row."""
+    """The employee import's template (see `build_template`)."""
+    return build_template(
+        sheet_title="Pegawai",
+        columns=COLUMNS,
+        column_help=_COLUMN_HELP,
+        text_columns=("nip", "nip_atasan", "telepon"),
+    )
+
+
+def build_template(
+    *,
+    sheet_title: str,
+    columns: tuple[str, ...],
+    column_help: Iterable[tuple[str, bool, object, str]],
+    text_columns: tuple[str, ...] = ("nip",),
+    extra_rows: Iterable[list] = (),
+) -> bytes:
+    """An empty import workbook: the header on the first sheet (the `text_columns` formatted
+    as Text, so Excel keeps every digit of a NIP), and a second sheet explaining each column
+    — (column, required, example, note) — with an example row, then `extra_rows` (a list of
+    codes, say)."""
     import openpyxl
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    column_help = list(column_help)
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.title = "Pegawai"
-    sheet.append(list(COLUMNS))
+    sheet.title = sheet_title
+    sheet.append(list(columns))
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DCE6F8")
-    for index, column in enumerate(COLUMNS, start=1):
+    for index, column in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font, cell.fill = bold, fill
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(14, len(column) + 4)
-        if column in ("nip", "nip_atasan", "telepon"):
+        if column in text_columns:
             sheet.column_dimensions[letter].width = 22
             for row in range(2, 1002):
                 sheet.cell(row=row, column=index).number_format = "@"
@@ -1530,19 +1646,85 @@ def template_workbook() -> bytes:
     guide.append([_("Column"), _("Required"), _("Example"), _("Notes")])
     for cell in guide[1]:
         cell.font, cell.fill = bold, fill
-    for column, required, example, note in _COLUMN_HELP:
+    for column, required, example, note in column_help:
         guide.append([column, _("yes") if required else "", example, str(note)])
     for letter, width in zip("ABCD", (18, 10, 26, 70), strict=True):
         guide.column_dimensions[letter].width = width
     guide.append([])
     guide.append([_("Example row (copy to the first sheet, then change it):")])
-    guide.append(list(COLUMNS))
-    guide.append([example for _c, _r, example, _n in _COLUMN_HELP])
+    guide.append(list(columns))
+    example_of = {column: example for column, _r, example, _n in column_help}
+    guide.append([example_of.get(column, "") for column in columns])
+    extra_rows = list(extra_rows)
+    if extra_rows:
+        guide.append([])
+        for row in extra_rows:
+            guide.append([str(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def sorted_problems(problems: Iterable[dict]) -> list[dict]:
-    order = {name: i for i, name in enumerate(COLUMNS)}
+def sorted_problems(problems: Iterable[dict], columns: tuple[str, ...] | None = None) -> list[dict]:
+    """By row, then column in template order (default: the employee import's), then code."""
+    order = {name: i for i, name in enumerate(COLUMNS if columns is None else columns)}
     return sorted(problems, key=lambda e: (e["row"] or 0, order.get(e["column"], -1), e["code"]))
+
+
+# ---------------------------------------------------------------------------------------------
+# The "employees" kind
+# ---------------------------------------------------------------------------------------------
+
+
+def _run_employee_kind(
+    fileobj,
+    *,
+    filename: str,
+    actor: User | None,
+    today: dt.date | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    # An operator writes only their own OPDs; a system import (no actor) writes any.
+    opd_ids = permissions.importable_opd_ids(actor) if actor is not None else None
+    return import_employees(
+        fileobj, filename=filename, actor=actor, opd_ids=opd_ids, today=today, dry_run=dry_run, progress=progress
+    )
+
+
+def _sees_every_employee_job(user) -> bool:
+    actor = permissions.actor_for(user)
+    return actor.is_admin or actor.is_superuser
+
+
+def register() -> None:
+    """Register the employee import (AsnPortalConfig.ready)."""
+    imports.register(
+        imports.ImportKind(
+            code=ImportJob.Kind.EMPLOYEES,
+            label=gettext_lazy("Employees"),
+            title=gettext_lazy("Import employees"),
+            description=gettext_lazy(
+                "Upload a spreadsheet to add new employees and update existing ones (matched by NIP)."
+            ),
+            columns=COLUMNS,
+            required=REQUIRED_COLUMNS,
+            may_use=lambda user: permissions.can_import_employees(user),
+            sees_all_jobs=_sees_every_employee_job,
+            run=_run_employee_kind,
+            template=template_workbook,
+            template_filename="template-import-pegawai.xlsx",
+            notes=(
+                gettext_lazy("Columns you leave out keep their current value."),
+                gettext_lazy("Format the nip and nip_atasan columns as Text, so Excel keeps all 18 digits."),
+                gettext_lazy("Dates as YYYY-MM-DD, DD-MM-YYYY, DD/MM/YYYY, or real Excel dates."),
+                gettext_lazy("golongan like III/a for PNS and CPNS; I to XVII for PPPK."),
+                gettext_lazy("nip_atasan may point to another row of the same file."),
+            ),
+            created_label=gettext_lazy("new employees"),
+            updated_label=gettext_lazy("employees updated"),
+            result_url_name="portal:employee-list",
+            result_link_label=gettext_lazy("Open the employee directory"),
+            order=10,
+        )
+    )

@@ -514,10 +514,13 @@ class Notification(models.Model):
 
 class ImportJob(models.Model):
     """One uploaded spreadsheet and what became of it. The import runs as a Celery task that
-    updates `progress`; it writes everything or nothing, and `errors` lists every bad row."""
+    updates `progress`; it writes everything or nothing, and `errors` lists every bad row.
+    `kind` is the code of a registered import kind (asn_portal.imports)."""
 
-    class Kind(models.TextChoices):
-        EMPLOYEES = "employees", _("Employees")
+    class Kind:
+        """Codes of the kinds the core itself registers (others come from the other apps)."""
+
+        EMPLOYEES = "employees"
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -525,7 +528,7 @@ class ImportJob(models.Model):
         SUCCEEDED = "succeeded", _("Finished")
         FAILED = "failed", _("Rejected")
 
-    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=40)
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     requested_by = models.ForeignKey(
@@ -549,7 +552,26 @@ class ImportJob(models.Model):
         indexes = [models.Index(fields=["requested_by", "-created_at"], name="import_job_by_created")]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.original_name}"
+        return f"{self.kind_label}: {self.original_name}"
+
+    def clean(self):
+        # The kinds are registered at start-up by the apps (asn_portal.imports), so they are
+        # not a database choice; a job of an unregistered kind could never run.
+        from django.core.exceptions import ValidationError
+
+        from asn_portal import imports
+
+        super().clean()
+        if imports.get(self.kind) is None:
+            raise ValidationError(
+                {"kind": _("Unknown import kind %(kind)s.") % {"kind": self.kind}}, code="unknown_import_kind"
+            )
+
+    @property
+    def kind_label(self) -> str:
+        from asn_portal import imports
+
+        return imports.label_of(self.kind)
 
     @property
     def is_done(self) -> bool:

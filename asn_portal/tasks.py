@@ -33,9 +33,10 @@ def send_notification_email(*, notification_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
-def run_employee_import(*, job_id: int, language: str | None = None) -> str | None:
-    """Run one employee import job (asn_portal.importing). A finished job is left alone, so
-    a redelivered task writes nothing twice. `language` is the uploader's, for the messages."""
+def run_import_job(*, job_id: int, language: str | None = None) -> str | None:
+    """Run one spreadsheet import job of any registered kind (asn_portal.importing.run_job). A
+    finished job is left alone, so a redelivered task writes nothing twice. `language` is the
+    uploader's, for the messages."""
     from django.utils import translation
 
     from asn_portal import importing  # importing imports this module
@@ -43,3 +44,9 @@ def run_employee_import(*, job_id: int, language: str | None = None) -> str | No
     with translation.override(language or settings.LANGUAGE_CODE):
         job = importing.run_job(job_id)
     return job.status if job is not None else None
+
+
+@shared_task(acks_late=True)
+def run_employee_import(*, job_id: int, language: str | None = None) -> str | None:
+    """The former name of `run_import_job`, kept so that messages queued under it still run."""
+    return run_import_job(job_id=job_id, language=language)

@@ -59,12 +59,31 @@ def make_job(user, *, status=ImportJob.Status.SUCCEEDED, **fields) -> ImportJob:
 
 
 @pytest.mark.parametrize("who", ["staff_a", "supervisor", "inspektur"])
-def test_employees_supervisors_and_inspektorat_may_not_open_the_upload_page(city, login, who):
+def test_employees_supervisors_and_inspektorat_may_not_open_the_employee_import(city, login, who):
+    client = login(city.user(who))
+
+    response = client.get(UPLOAD, {"kind": ImportJob.Kind.EMPLOYEES})
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("who", ["staff_a", "supervisor"])
+def test_employees_and_supervisors_may_not_open_the_upload_page_at_all(city, login, who):
     client = login(city.user(who))
 
     response = client.get(UPLOAD)
 
     assert response.status_code == 403
+
+
+def test_inspektorat_opens_the_upload_page_without_the_employee_import(city, login):
+    client = login(city.user("inspektur"))
+
+    response = client.get(UPLOAD)
+
+    assert response.status_code == 200
+    assert ImportJob.Kind.EMPLOYEES not in [kind.code for kind in response.context["kinds"]]
+    assert "kode_unit" not in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["admin", "operator"])
