@@ -42,6 +42,8 @@ class NavItem:
 
 
 _nav_items: dict[str, NavItem] = {}
+# app_label -> (user) -> bool: whose audit-trail entries only some may read (need to know).
+_audit_restrictions: dict[str, Callable[..., bool]] = {}
 _dashboard_cards: dict[str, DashboardCard] = {}
 _profile_tabs: dict[str, ProfileTab] = {}
 
@@ -66,6 +68,16 @@ def nav_items(request) -> list[dict]:
             {"key": item.key, "label": item.label, "url": reverse(item.url_name), "icon": item.icon, "active": active}
         )
     return shown
+
+
+def register_audit_restriction(app_label: str, may_view: Callable[..., bool]) -> None:
+    """Hide the audit-trail entries of an app's models from users for whom `may_view(user)`
+    is false (the entries hold the records' values, e.g. a sanction's violation text)."""
+    _audit_restrictions[app_label] = may_view
+
+
+def audit_apps_hidden_from(user) -> list[str]:
+    return [app for app, may_view in sorted(_audit_restrictions.items()) if not may_view(user)]
 
 
 def register_dashboard_card(card: DashboardCard) -> None:

@@ -113,8 +113,7 @@ def label_of(code: str) -> str:
 
 # --- Who sees which job --------------------------------------------------------------------------
 # Kind by kind: everyone's jobs for those whom the kind lets see all, one's own jobs of the kinds
-# one may run, nothing else. For "employees" this is what permissions.import_jobs_visible_to
-# says (Admin BKPP every job, an operator their own).
+# one may run, nothing else. For "employees": Admin BKPP every job, an operator their own.
 
 
 def jobs_visible_to(user) -> QuerySet[ImportJob]:

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from asn_portal.models import Employee, ImportJob, OperatorGrant, OrgUnit, Role
+from asn_portal.models import Employee, OperatorGrant, OrgUnit, Role
 
 
 @dataclass(frozen=True)
@@ -149,23 +149,8 @@ def importable_opd_ids(user) -> frozenset[int] | None:
     return actor.operator_opd_ids
 
 
-def import_jobs_visible_to(user) -> QuerySet[ImportJob]:
-    """Admin BKPP sees every import job; an operator only their own."""
-    actor = actor_for(user)
-    jobs = ImportJob.objects.filter(kind=ImportJob.Kind.EMPLOYEES)
-    if actor.is_admin or actor.is_superuser:
-        return jobs
-    if actor.is_operator and actor.user_id is not None:
-        return jobs.filter(requested_by_id=actor.user_id)
-    return jobs.none()
-
-
-def get_import_job_for_user(user, pk: int) -> ImportJob:
-    """The job, or 404 — the same for "missing" and "not yours"."""
-    job = import_jobs_visible_to(user).select_related("requested_by").filter(pk=pk).first()
-    if job is None:
-        raise Http404(_("Import not found."))
-    return job
+# Import jobs: each import kind says who may run it and who sees all its jobs
+# (asn_portal/imports.py: `jobs_visible_to`, `get_job_for_user`).
 
 
 def can_view_headcount(user) -> bool:
@@ -175,8 +160,10 @@ def can_view_headcount(user) -> bool:
 
 
 def can_view_audit_log(user) -> bool:
+    """Admin BKPP, and the Inspektorat (who must see who read integrity records). Entries of
+    restricted apps are hidden per user (extensions.register_audit_restriction)."""
     actor = actor_for(user)
-    return actor.is_admin or actor.is_superuser
+    return actor.is_admin or actor.is_inspektorat or actor.is_superuser
 
 
 def get_employee_for_user(user, *, pk: int | None = None, nip: str | None = None) -> Employee:

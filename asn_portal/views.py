@@ -131,7 +131,11 @@ def notification_mark_read(request):
 def audit_log(request):
     if not permissions.can_view_audit_log(request.user):
         raise PermissionDenied(_("Only Admin BKPP can read the audit trail."))
-    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
+    entries = (
+        LogEntry.objects.select_related("actor", "content_type")
+        .exclude(content_type__app_label__in=extensions.audit_apps_hidden_from(request.user))
+        .order_by("-timestamp", "-id")
+    )
     audit_filter = AuditLogFilter(request.GET or None, queryset=entries)
     page = Paginator(audit_filter.qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -3,6 +3,7 @@ address); reads of details are logged through `services.log_read` (ACCESS entrie
 
 from auditlog.registry import auditlog
 
+from asn_portal.extensions import register_audit_restriction
 from integrity.models import (
     CaseEvidence,
     DrugTestEvent,
@@ -14,6 +15,7 @@ from integrity.models import (
     Sanction,
     WealthReport,
 )
+from integrity.permissions import is_integrity_officer
 
 for model in (
     Sanction,
@@ -27,3 +29,7 @@ for model in (
     IntegrityPact,
 ):
     auditlog.register(model)
+
+# The entries hold the records' values (a sanction's violation, a gift's value): only the
+# Inspektorat reads them in the audit trail.
+register_audit_restriction("integrity", is_integrity_officer)

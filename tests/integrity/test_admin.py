@@ -33,3 +33,18 @@ def test_admin_bkpp_does_not_see_integrity_in_the_django_admin(city, client):
 
     assert "/admin/integrity/" not in index
     assert detail.status_code in (302, 403)
+
+
+def test_only_the_inspektorat_reads_integrity_entries_in_the_audit_trail(city, login):
+    from auditlog.context import set_actor
+
+    with set_actor(city.inspektur):
+        sanction(city.staff_a, "potong_tukin_25_6_bulan", dt.date(2026, 1, 5), violation="Menerima suap proyek.")
+    url = reverse("portal:audit-log")
+
+    as_admin = login(city.admin).get(url)
+    as_inspektur = login(city.inspektur).get(url)
+
+    assert "suap" not in as_admin.content.decode()
+    assert all(e.content_type.app_label != "integrity" for e in as_admin.context["page"].object_list)
+    assert "suap" in as_inspektur.content.decode()
