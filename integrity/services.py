@@ -15,6 +15,7 @@ from auditlog.signals import accessed
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -326,9 +327,11 @@ def advance_case(
     note: str = "",
     alleged_level: str | None = None,
     sanction: Sanction | None = None,
+    today: dt.date | None = None,
 ) -> IntegrityCase:
     """Move a case to its next step, recording who and when. Closing steps set `closed_on`;
     a closed case cannot move again. Raises `ServiceError`."""
+    _not_future(on, today or timezone.localdate(), "on", _("step date"))
     case = IntegrityCase.objects.select_for_update().get(pk=case.pk)
     if status not in CASE_STEPS[CaseStatus(case.status)]:
         raise ServiceError(
@@ -664,9 +667,11 @@ def process_gratification(
     note: str = "",
     kpk_reference: str = "",
     decision: str = "",
+    today: dt.date | None = None,
 ) -> GratificationReport:
     """The UPG/Inspektorat's steps: verify, forward to the KPK, record the decision (the
     UPG itself may decide small gifts without forwarding). Raises `ServiceError`."""
+    _not_future(on, today or timezone.localdate(), "on", _("step date"))
     report = GratificationReport.objects.select_for_update().get(pk=report.pk)
     if status not in GRATIFICATION_STEPS[GratificationStatus(report.status)]:
         raise ServiceError(
@@ -707,6 +712,8 @@ def record_pact(
     _not_future(signed_on, today, "signed_on", _("signing date"))
     content_type = check_document(document)
     position = position or employee.position
+    if position is not None and position.unit.opd_id != employee.opd_id:
+        raise ServiceError(_("The position belongs to another OPD than the employee."), "position_other_opd", "position")
     try:
         with transaction.atomic():
             return IntegrityPact.objects.create(

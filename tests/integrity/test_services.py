@@ -322,3 +322,29 @@ def test_a_pact_needs_a_real_document(city):
 
 def test_sanction_types_are_reference_data_with_stable_codes(db):
     assert SanctionType.objects.get(code="pemberhentian").is_dismissal
+
+
+def test_a_case_step_cannot_be_dated_in_the_future(city):
+    item = case(city.staff_a)
+
+    with pytest.raises(ServiceError) as error:
+        services.advance_case(item, status=CaseStatus.VERIFIKASI, by=None, on=dt.date(2026, 12, 5), today=TODAY)
+
+    assert _code(error) == "date_in_future"
+
+
+def test_a_pact_for_a_position_of_another_opd_is_refused(city):
+    other = PositionFactory(unit=city.disdik, name="Guru")
+
+    with pytest.raises(ServiceError) as error:
+        services.record_pact(
+            employee=city.staff_a,
+            occasion="jabatan",
+            signed_on=dt.date(2026, 1, 5),
+            position=other,
+            document=SimpleUploadedFile("pakta.pdf", PDF),
+            by=None,
+            today=TODAY,
+        )
+
+    assert _code(error) == "position_other_opd"
