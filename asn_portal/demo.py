@@ -1,15 +1,20 @@
 """The demo city: Pemerintah Kota Semarang with a realistic, reproducible staff.
 
-Two halves:
+The parts:
 
 - `build_city(seed, employees)` is a pure function. It reads the CSV files in `demo_data/`
   (see its README for which values are real and which are plausible) and returns plain
   data: units, positions, employees and staff accounts. The same seed and size always give
   the same city; nothing here reads the clock or the database. All dates are generated
   relative to `REFERENCE_DATE`, and none lies after it.
-- `write_city(city)` writes that data: units through `services.create_org_unit`, roles
-  through `services.grant_role` / `grant_operator`, and employees with their accounts in
-  bulk (one `bulk_create` per supervisor level, no per-employee queries).
+- `write_city(city)` (in the seed_demo command) writes that data: units through
+  `services.create_org_unit`, roles through `services.grant_role` / `grant_operator`, and
+  employees with their accounts in bulk (one `bulk_create` per supervisor level, no
+  per-employee queries).
+- `build_integrity(city, as_of=...)`, just as pure, plans the city's integrity records
+  (sanctions, cases, wealth-report filings, a drug test, gratification reports, pacts);
+  the integrity app writes them through its services (`integrity/demo.py`, which seed_demo
+  calls without the core importing it). `COLLECTIVE_LEAVE` lists the cuti bersama days.
 
 Rules the generator keeps (DOMAIN.md):
 - NIP (§1.1): birth date, TMT CPNS month, gender digit, serial from 001 per 15-digit prefix;
@@ -32,7 +37,7 @@ import math
 import random
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 REFERENCE_DATE = dt.date(2026, 1, 1)
@@ -1590,3 +1595,872 @@ def _by_level(employees: list[EmployeeSpec]) -> list[EmployeeSpec]:
             levels[member] = base + offset
         employee.level = levels[employee.nip]
     return sorted(employees, key=lambda employee: employee.level)
+
+
+# --- Integrity records (DOMAIN.md §8–9) -----------------------------------------------------
+#
+# `build_integrity(city, as_of=...)` plans the demo's integrity picture as plain data; the
+# integrity app writes it through its services (integrity/demo.py, called by seed_demo). Pure
+# like `build_city`: its own `random.Random`, no clock, no database. Most records are dated
+# relative to REFERENCE_DATE and never change; a few "current" ones (sanctions in force, the
+# newest gratification reports, 2025 filings handed in during 2026) are dated back from
+# `as_of`, the day the demo is seeded, so that the demo still shows them in force when it
+# is opened long after the reference date. The same city and `as_of` give the same plan.
+
+
+@dataclass(frozen=True)
+class CollectiveLeaveDay:
+    date: dt.date
+    name: str
+
+
+def _leave(year: int, month: int, day: int, name: str) -> CollectiveLeaveDay:
+    return CollectiveLeaveDay(dt.date(year, month, day), f"Cuti bersama {name}")
+
+
+# Cuti bersama (collective leave) from the joint decrees (SKB) of the Ministers of Religious
+# Affairs, Manpower and PANRB. National holidays come from the `holidays` package.
+COLLECTIVE_LEAVE = (
+    # 2025: SKB 1017/2024, 2/2024, 2/2024, amended on 7 August 2025 by SKB 933/2025 et al.
+    # (which added 18 August for the 80th Independence Day).
+    _leave(2025, 1, 28, "Tahun Baru Imlek 2576 Kongzili"),
+    _leave(2025, 3, 28, "Hari Suci Nyepi Tahun Baru Saka 1947"),
+    _leave(2025, 4, 2, "Idulfitri 1446 H"),
+    _leave(2025, 4, 3, "Idulfitri 1446 H"),
+    _leave(2025, 4, 4, "Idulfitri 1446 H"),
+    _leave(2025, 4, 7, "Idulfitri 1446 H"),
+    _leave(2025, 5, 13, "Hari Raya Waisak 2569 BE"),
+    _leave(2025, 5, 30, "Kenaikan Yesus Kristus"),
+    _leave(2025, 6, 9, "Iduladha 1446 H"),
+    _leave(2025, 8, 18, "Proklamasi Kemerdekaan (HUT ke-80 RI)"),
+    _leave(2025, 12, 26, "Kelahiran Yesus Kristus"),
+    # 2026: SKB 1497/2025, 2/2025, 5/2025 of 19 September 2025 (8 days).
+    _leave(2026, 2, 16, "Tahun Baru Imlek 2577 Kongzili"),
+    _leave(2026, 3, 18, "Hari Suci Nyepi Tahun Baru Saka 1948"),
+    _leave(2026, 3, 20, "Idulfitri 1447 H"),
+    _leave(2026, 3, 23, "Idulfitri 1447 H"),
+    _leave(2026, 3, 24, "Idulfitri 1447 H"),
+    _leave(2026, 5, 15, "Kenaikan Yesus Kristus"),
+    _leave(2026, 5, 28, "Iduladha 1447 H"),
+    _leave(2026, 12, 24, "Kelahiran Yesus Kristus"),
+    # 2027: PLAUSIBLE, not checked against a decree: the days the `holidays` package (0.109)
+    # lists as Indonesian government joint holidays; Idulfitri and Iduladha are estimates.
+    _leave(2027, 2, 5, "Tahun Baru Imlek 2578 Kongzili"),
+    _leave(2027, 3, 9, "Idulfitri 1448 H"),
+    _leave(2027, 3, 12, "Idulfitri 1448 H"),
+    _leave(2027, 3, 15, "Idulfitri 1448 H"),
+    _leave(2027, 3, 25, "Wafat Yesus Kristus"),
+    _leave(2027, 5, 18, "Iduladha 1448 H"),
+    _leave(2027, 5, 19, "Hari Raya Waisak 2571 BE"),
+    _leave(2027, 12, 24, "Kelahiran Yesus Kristus"),
+)
+
+FILING_YEARS = (2023, 2024, 2025)
+IN_SERVICE = ("aktif", "tugas_belajar", "cltn", "diberhentikan_sementara")
+STRUCTURAL_KINDS = ("jpt_utama", "jpt_madya", "jpt_pratama", "administrator", "pengawas")
+ORGANISER_DRUG_TEST = "BNNK Kota Semarang"
+# OPDs a BNNK surprise test visits first (field staff, money handling), then the largest.
+DRUG_TEST_OPDS = ("SATPOLPP", "DISHUB", "DAMKAR", "DLH", "BAPENDA", "DISPERKIM", "DPU", "DISDUKCAPIL")
+PPK = "Wali Kota Semarang"  # pejabat pembina kepegawaian: decides sedang and berat sanctions
+
+
+@dataclass(frozen=True)
+class SanctionPlan:
+    nip: str
+    type_code: str  # integrity SanctionType.code
+    decree_number: str
+    decree_on: dt.date
+    issued_by: str
+    starts_on: dt.date
+    violation: str
+    annulment_decree_number: str = ""
+    annulment_decree_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class CaseStep:
+    status: str  # integrity CaseStatus value
+    on: dt.date
+    note: str = ""
+    alleged_level: str | None = None  # set the level when this step assesses it
+    sanction_decree: str = ""  # the plan's sanction (by decree number) this step attaches
+
+
+@dataclass(frozen=True)
+class CasePlan:
+    nip: str
+    category: str
+    source: str
+    alleged_level: str
+    summary: str
+    opened_on: dt.date
+    steps: tuple[CaseStep, ...] = ()
+
+
+@dataclass(frozen=True)
+class DesignationPlan:
+    """A PPK decree that makes the holder of a post LHKPN obligee (here: treasurers)."""
+
+    nip: str
+    decree_number: str
+    decree_on: dt.date
+    valid_from: dt.date
+
+
+@dataclass(frozen=True)
+class FilingPlan:
+    """One filing row the integrity app opens for (nip, year); `submitted_on` None = missing."""
+
+    nip: str
+    year: int
+    submitted_on: dt.date | None
+    verified_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class DrugTestResultPlan:
+    nip: str
+    outcome: str  # negatif / positif / tidak_hadir
+    follow_up: str = ""
+    notes: str = ""
+    case_steps: tuple[CaseStep, ...] = ()  # steps of the case a positive result opens
+
+
+@dataclass(frozen=True)
+class DrugTestPlan:
+    held_on: dt.date
+    organiser: str
+    opd_codes: tuple[str, ...]
+    notes: str
+    results: tuple[DrugTestResultPlan, ...]
+
+
+@dataclass(frozen=True)
+class GratificationStep:
+    status: str  # integrity GratificationStatus value
+    on: dt.date
+    note: str = ""
+    kpk_reference: str = ""
+    decision: str = ""
+
+
+@dataclass(frozen=True)
+class GratificationPlan:
+    nip: str
+    received_on: dt.date
+    giver: str
+    description: str
+    estimated_value: int  # rupiah
+    relation_to_duty: str
+    reported_on: dt.date
+    is_late: bool  # reported after 10 working days (holidays and COLLECTIVE_LEAVE skipped)
+    steps: tuple[GratificationStep, ...] = ()
+
+
+@dataclass(frozen=True)
+class PactPlan:
+    nip: str
+    occasion: str  # integrity PactOccasion value
+    signed_on: dt.date
+
+
+@dataclass(frozen=True)
+class IntegrityPlan:
+    as_of: dt.date  # every date in the plan lies on or before it
+    sanctions: tuple[SanctionPlan, ...]
+    cases: tuple[CasePlan, ...]
+    designations: tuple[DesignationPlan, ...]
+    filing_years: tuple[int, ...]
+    filings: tuple[FilingPlan, ...]
+    drug_test: DrugTestPlan
+    gratifications: tuple[GratificationPlan, ...]
+    pacts: tuple[PactPlan, ...]
+
+    @property
+    def decree_numbers(self) -> tuple[str, ...]:
+        return tuple(sanction.decree_number for sanction in self.sanctions)
+
+
+# Unexcused absence (working days in a year) -> sanction, PP 94/2021 (DOMAIN.md §8.2).
+ABSENCE_DAYS = {
+    "teguran_lisan": (3, 3),
+    "teguran_tertulis": (4, 6),
+    "pernyataan_tidak_puas": (7, 10),
+    "potong_tukin_25_6_bulan": (11, 13),
+    "potong_tukin_25_9_bulan": (14, 16),
+    "potong_tukin_25_12_bulan": (17, 20),
+    "penurunan_jabatan_12_bulan": (21, 24),
+    "pembebasan_jabatan_12_bulan": (25, 27),
+}
+SANCTION_MONTHS = {
+    "potong_tukin_25_6_bulan": 6,
+    "potong_tukin_25_9_bulan": 9,
+    "potong_tukin_25_12_bulan": 12,
+    "penurunan_jabatan_12_bulan": 12,
+    "pembebasan_jabatan_12_bulan": 12,
+}
+RINGAN_TYPES = ("teguran_lisan", "teguran_tertulis", "pernyataan_tidak_puas")
+SEDANG_TYPES = ("potong_tukin_25_6_bulan", "potong_tukin_25_9_bulan", "potong_tukin_25_12_bulan")
+BERAT_TYPES = ("penurunan_jabatan_12_bulan", "pembebasan_jabatan_12_bulan")
+
+RINGAN_OTHER = (
+    "Berulang kali terlambat masuk kerja dan pulang sebelum waktunya tanpa alasan yang sah.",
+    "Tidak mengikuti apel pagi dan kegiatan wajib unit kerja tanpa alasan yang sah.",
+    "Tidak menyelesaikan tugas yang diberikan atasan sesuai target kinerja yang ditetapkan.",
+)
+# (category, source, level, violation written in the decree, what the complaint said)
+SANCTION_CASES = {
+    "sedang": (
+        (
+            "netralitas",
+            "aduanasn",
+            "Menghadiri kampanye dan mengunggah dukungan kepada pasangan calon pada Pemilihan "
+            "Wali Kota Semarang 2024 (pelanggaran netralitas ASN).",
+            "Aduan melalui aduanasn.id disertai tangkapan layar unggahan dukungan kepada pasangan calon.",
+        ),
+        (
+            "pungli_korupsi",
+            "masyarakat",
+            "Meminta imbalan di luar ketentuan kepada warga untuk mempercepat layanan administrasi.",
+            "Laporan warga tentang permintaan uang untuk mempercepat penerbitan surat keterangan.",
+        ),
+        (
+            "ujaran_kebencian",
+            "aduanasn",
+            "Mengunggah konten bermuatan ujaran kebencian terhadap kelompok tertentu di media sosial.",
+            "Aduan melalui aduanasn.id tentang unggahan media sosial yang merendahkan kelompok tertentu.",
+        ),
+    ),
+    "berat": (
+        (
+            "pungli_korupsi",
+            "audit_internal",
+            "Menerima uang dari pemohon layanan yang berhubungan dengan jabatan dan bertentangan "
+            "dengan kewajiban (pungutan liar).",
+            "Temuan audit internal Inspektorat atas penerimaan uang di luar ketentuan pada loket layanan.",
+        ),
+    ),
+}
+# Open cases about an alleged sedang/berat violation: the employee is under examination.
+EXAMINED_CASES = (
+    (
+        "pungli_korupsi",
+        "masyarakat",
+        "berat",
+        "Laporan warga tentang dugaan permintaan uang pelicin dalam pengurusan dokumen layanan.",
+    ),
+    (
+        "ujaran_kebencian",
+        "aduanasn",
+        "sedang",
+        "Aduan melalui aduanasn.id tentang unggahan media sosial yang diduga memuat ujaran kebencian.",
+    ),
+    (
+        "lainnya",
+        "audit_internal",
+        "sedang",
+        "Temuan audit internal: dugaan penggunaan kendaraan dinas untuk kepentingan pribadi di luar jam kerja.",
+    ),
+    (
+        "anti_pancasila",
+        "aduanasn",
+        "berat",
+        "Aduan melalui aduanasn.id tentang dugaan penyebaran materi yang menentang Pancasila di grup percakapan.",
+    ),
+    (
+        "pungli_korupsi",
+        "audit_internal",
+        "berat",
+        "Temuan audit internal: selisih kas pengelolaan dana kegiatan yang belum dapat dipertanggungjawabkan.",
+    ),
+)
+CLOSED_CASES = (
+    (
+        "intoleransi",
+        "aduanasn",
+        "Aduan tentang komentar bernada intoleran di grup percakapan warga.",
+        "Aduan tidak didukung bukti yang cukup; kasus ditutup.",
+    ),
+    (
+        "netralitas",
+        "masyarakat",
+        "Laporan dugaan keberpihakan pada pasangan calon dalam Pemilihan Wali Kota 2024.",
+        "Hasil klarifikasi: kehadiran pada acara warga, bukan kegiatan kampanye; kasus ditutup.",
+    ),
+    (
+        "lainnya",
+        "masyarakat",
+        "Keluhan warga tentang sikap petugas yang kurang santun saat melayani.",
+        "Diselesaikan melalui pembinaan oleh atasan langsung; kasus ditutup.",
+    ),
+    (
+        "radikalisme",
+        "aduanasn",
+        "Aduan tentang dugaan membagikan konten kelompok terlarang di media sosial.",
+        "Akun yang diadukan bukan milik pegawai yang bersangkutan; kasus ditutup.",
+    ),
+)
+OPEN_CASES = (
+    ("lainnya", "masyarakat", "Keluhan warga tentang lamanya waktu pelayanan; sedang ditelaah."),
+    ("lainnya", "aduanasn", "Aduan tentang pegawai yang sering tidak berada di tempat pada jam layanan."),
+)
+# (giver, what, lowest and highest value in rupiah, relation to duty, UPG decision)
+GIFTS = {
+    "sekolah": (
+        (
+            "Orang tua siswa",
+            "Bingkisan perpisahan berupa tas kulit",
+            300_000,
+            900_000,
+            "Diberikan pada acara perpisahan siswa; pemberi adalah orang tua siswa yang dinilai.",
+            "milik_penerima",
+        ),
+    ),
+    "health": (
+        (
+            "Keluarga pasien",
+            "Parsel buah dan makanan",
+            250_000,
+            600_000,
+            "Ucapan terima kasih setelah pasien selesai dirawat.",
+            "milik_penerima",
+        ),
+        (
+            "Perwakilan penyedia alat kesehatan",
+            "Voucher belanja",
+            1_000_000,
+            3_000_000,
+            "Pemberi adalah penyedia dalam paket pengadaan alat kesehatan yang sedang berjalan.",
+            "milik_negara",
+        ),
+    ),
+    "service": (
+        (
+            "Pemohon izin usaha",
+            "Amplop berisi uang tunai",
+            500_000,
+            2_500_000,
+            "Diberikan setelah izin usaha pemohon diterbitkan.",
+            "milik_negara",
+        ),
+        (
+            "Perwakilan rekanan penyedia jasa konstruksi",
+            "Bingkisan Lebaran berisi makanan dan kain batik",
+            400_000,
+            1_500_000,
+            "Pemberi adalah rekanan dalam kontrak pekerjaan di unit kerja penerima.",
+            "milik_negara",
+        ),
+        (
+            "Panitia seminar lembaga mitra",
+            "Honorarium narasumber di atas standar biaya",
+            1_000_000,
+            2_500_000,
+            "Diberikan sebagai narasumber dalam kegiatan yang berkaitan dengan tugas jabatan.",
+            "milik_penerima",
+        ),
+    ),
+}
+PERSONA_GIFT = (
+    "Lembaga swadaya mitra pelatihan surveilans",
+    "Cenderamata berupa jam tangan",
+    750_000,
+    750_000,
+    "Diberikan setelah menjadi fasilitator pelatihan surveilans penyakit menular.",
+    "milik_penerima",
+)
+
+
+def build_integrity(city: DemoCity, *, as_of: dt.date | None = None) -> IntegrityPlan:
+    """The integrity records of `city` as plain data (see the comment above). `as_of` (the
+    day of seeding; REFERENCE_DATE when None or earlier) dates the current records."""
+    as_of = max(as_of or REFERENCE_DATE, REFERENCE_DATE)
+    return _IntegrityPlanner(city, as_of).build()
+
+
+def _appointed_on(employee: EmployeeSpec) -> dt.date:
+    """TMT CPNS; for PPPK the year in the NI PPPK (paruh waktu: December of that year)."""
+    if employee.cpns_tmt_on:
+        return employee.cpns_tmt_on
+    year = int(employee.nip[8:12])
+    return dt.date(year, 12, 1) if employee.employment_type == "pppk_paruh_waktu" else dt.date(year, 1, 1)
+
+
+# Sanctions and cases go to people in service since before the first dated record.
+SEASONED = dt.date(2023, 1, 1)
+
+
+class _IntegrityPlanner:
+    def __init__(self, city: DemoCity, as_of: dt.date):
+        self.city = city
+        self.as_of = as_of
+        self.rng = random.Random(f"integrity-{city.seed}")
+        self.units = {unit.code: unit for unit in city.units}
+        self.by_nip = {employee.nip: employee for employee in city.employees}
+        from asn_portal.workdays import national_holidays  # imports the models: keep it local
+
+        years = range(FILING_YEARS[0] - 1, as_of.year + 3)
+        self.days_off = national_holidays(years) | {day.date for day in COLLECTIVE_LEAVE}
+        self.serial = 0
+        self.sanctions: list[SanctionPlan] = []
+        self.cases: list[CasePlan] = []
+        # Who may carry a sanction or case: active PNS/CPNS without a structural or head post,
+        # neither a persona nor in the supervisor persona's team (those are chosen on purpose).
+        self.team = [
+            e
+            for e in city.employees
+            if e.supervisor_nip == PERSONA_SUPERVISOR.nip and not e.persona and e.status == "aktif"
+        ]
+        team_nips = {e.nip for e in self.team}
+        # One of the team serves a sanction (a PNS when there is one), another is under
+        # examination.
+        ranked = sorted(
+            self.team, key=lambda e: (e.employment_type not in ("pns", "cpns"), _appointed_on(e) >= SEASONED)
+        )
+        self.team_sanctioned = ranked[0] if ranked else None
+        self.team_examined = ranked[1] if len(ranked) > 1 else None
+        self.pool = [
+            e
+            for e in city.employees
+            if e.status == "aktif"
+            and e.employment_type in ("pns", "cpns")
+            and _appointed_on(e) < SEASONED
+            and not e.persona
+            and e.nip not in team_nips
+            and not (
+                e.position_key and (e.position_key[2] in STRUCTURAL_KINDS or e.position_key[1].startswith("Kepala"))
+            )
+        ]
+        self.rng.shuffle(self.pool)
+
+    # Helpers -------------------------------------------------------------------------------
+
+    def _take(self) -> EmployeeSpec | None:
+        return self.pool.pop() if self.pool else None
+
+    def _opd_code(self, unit_code: str) -> str:
+        while self.units[unit_code].parent_code:
+            unit_code = self.units[unit_code].parent_code
+        return unit_code
+
+    def _opd_head(self, employee: EmployeeSpec) -> str:
+        unit = self.units[self._opd_code(employee.unit_code)]
+        titles = {
+            "setda": "Sekretaris Daerah Kota Semarang",
+            "setwan": "Sekretaris DPRD Kota Semarang",
+            "inspektorat": "Inspektur Kota Semarang",
+            "satpol": "Kepala Satuan Polisi Pamong Praja Kota Semarang",
+            "rsud": f"Direktur {unit.name}",
+            "kecamatan": f"Camat {unit.name.removeprefix('Kecamatan ')}",
+        }
+        return titles.get(unit.kind, f"Kepala {unit.name}")
+
+    def _workday(self, day: dt.date, *, forward: bool = False) -> dt.date:
+        """`day`, or the nearest working day before it (after it with `forward`)."""
+        step = dt.timedelta(days=1 if forward else -1)
+        while day.weekday() >= 5 or day in self.days_off:
+            day += step
+        return day
+
+    def _add_workdays(self, day: dt.date, count: int) -> dt.date:
+        while count > 0:
+            day += dt.timedelta(days=1)
+            if day.weekday() < 5 and day not in self.days_off:
+                count -= 1
+        return day
+
+    def _between(self, first: dt.date, last: dt.date) -> dt.date:
+        return self._workday(first + dt.timedelta(days=self.rng.randint(0, max(0, (last - first).days))))
+
+    def _decree_number(self, day: dt.date, opd_code: str = "") -> str:
+        # Plausible numbering: filing code 800.1.6 (staff discipline), serial, [OPD], year.
+        self.serial += 1
+        middle = f"/{opd_code}" if opd_code else ""
+        return f"800.1.6/{self.serial:04d}{middle}/{day.year}"
+
+    def _sanction(self, employee, type_code, starts_on, violation, *, decree_on=None) -> SanctionPlan:
+        decree_on = decree_on or self._workday(starts_on - dt.timedelta(days=self.rng.randint(0, 10)))
+        ringan = type_code in RINGAN_TYPES
+        opd_code = self._opd_code(employee.unit_code) if ringan else ""
+        plan = SanctionPlan(
+            nip=employee.nip,
+            type_code=type_code,
+            decree_number=self._decree_number(decree_on, opd_code),
+            decree_on=decree_on,
+            issued_by=self._opd_head(employee) if ringan else PPK,
+            starts_on=starts_on,
+            violation=violation,
+        )
+        self.sanctions.append(plan)
+        return plan
+
+    @staticmethod
+    def _absence(type_code: str, rng: random.Random, year: int) -> str:
+        low, high = ABSENCE_DAYS[type_code]
+        days = rng.randint(low, high)
+        return f"Tidak masuk kerja tanpa alasan yang sah secara kumulatif selama {days} hari kerja dalam tahun {year}."
+
+    # Sanctions and cases ----------------------------------------------------------------------
+
+    def plan_sanctions(self) -> None:
+        """A few percent of the staff: ringan, sedang and berat, most served by the reference
+        date, some in force on it (the first sedang and berat start within the last months),
+        one annulled on appeal; cases lead to the sedang/berat ones that came from a complaint."""
+        rng = self.rng
+        size = len(self.city.employees)
+        counts = {
+            "ringan": max(3, round(size * 0.02)),
+            "sedang": max(3, round(size * 0.01)),
+            "berat": max(2, round(size * 0.004)),
+        }
+        first_day, last_day = dt.date(2023, 2, 1), REFERENCE_DATE - dt.timedelta(days=14)
+        for _ in range(counts["ringan"]):
+            employee = self._take()
+            if employee is None:
+                return
+            type_code = rng.choice(RINGAN_TYPES)
+            starts_on = self._between(first_day, last_day)
+            if rng.random() < 0.7:
+                violation = self._absence(type_code, rng, starts_on.year - (1 if starts_on.month < 3 else 0))
+            else:
+                violation = rng.choice(RINGAN_OTHER)
+            self._sanction(employee, type_code, starts_on, violation, decree_on=starts_on)
+        for level in ("sedang", "berat"):
+            types = SEDANG_TYPES if level == "sedang" else BERAT_TYPES
+            for index in range(counts[level]):
+                employee = self._take()
+                if employee is None:
+                    return
+                if index == 0:  # in force on the reference date
+                    type_code = types[-1] if level == "sedang" else rng.choice(types)
+                    starts_on = self._between(REFERENCE_DATE - dt.timedelta(days=150), last_day)
+                elif index == 1:  # decided in 2024, annulled on appeal (berat) or served
+                    type_code = rng.choice(types)
+                    starts_on = self._between(dt.date(2024, 2, 1), dt.date(2024, 10, 31))
+                else:
+                    type_code = rng.choice(types)
+                    starts_on = self._between(first_day, last_day)
+                from_case = rng.random() < 0.5
+                if from_case:
+                    category, source, violation, summary = rng.choice(SANCTION_CASES[level])
+                else:
+                    year = starts_on.year - (1 if starts_on.month < 4 else 0)
+                    violation = self._absence(type_code, rng, year)
+                sanction = self._sanction(employee, type_code, starts_on, violation)
+                if level == "berat" and index == 1:
+                    annulled_on = self._workday(sanction.decree_on + dt.timedelta(days=rng.randint(60, 120)))
+                    self.sanctions[-1] = sanction = replace(
+                        sanction,
+                        annulment_decree_number=self._decree_number(annulled_on),
+                        annulment_decree_on=annulled_on,
+                    )
+                if from_case:
+                    self._case_leading_to(sanction, category, source, level, summary)
+
+    def _case_leading_to(self, sanction: SanctionPlan, category, source, level, summary) -> None:
+        rng = self.rng
+        recommended = self._workday(sanction.decree_on - dt.timedelta(days=rng.randint(7, 21)))
+        clarified = self._workday(recommended - dt.timedelta(days=rng.randint(10, 30)))
+        verified = self._workday(clarified - dt.timedelta(days=rng.randint(7, 20)))
+        opened = self._workday(verified - dt.timedelta(days=rng.randint(3, 10)))
+        self.cases.append(
+            CasePlan(
+                nip=sanction.nip,
+                category=category,
+                source=source,
+                alleged_level=level,
+                summary=summary,
+                opened_on=opened,
+                steps=(
+                    CaseStep("verifikasi", verified, "Aduan lengkap dan dapat ditindaklanjuti."),
+                    CaseStep("klarifikasi", clarified, "Pegawai dimintai keterangan oleh tim pemeriksa."),
+                    CaseStep("rekomendasi_sanksi", recommended, f"Tim pemeriksa merekomendasikan hukuman {level}."),
+                    CaseStep(
+                        "selesai",
+                        sanction.decree_on,
+                        "Hukuman disiplin ditetapkan.",
+                        sanction_decree=sanction.decree_number,
+                    ),
+                ),
+            )
+        )
+
+    def plan_current_sanctions(self) -> None:
+        """Sanctions in force on `as_of`: 12 months long and started less than a year before.
+        The first goes to a member of the supervisor persona's team and, while `as_of` allows,
+        started before the reference date (so it is in force on both days)."""
+        rng = self.rng
+        count = max(2, round(len(self.city.employees) * 0.003))
+        for index in range(count):
+            employee = self.team_sanctioned if index == 0 else self._take()
+            if employee is None:
+                return
+            type_code = rng.choice(("potong_tukin_25_12_bulan", "penurunan_jabatan_12_bulan"))
+            starts_on = self._workday(self.as_of - dt.timedelta(days=rng.randint(20, 300)))
+            if index == 0:
+                type_code = "potong_tukin_25_12_bulan"
+                early = self._workday(REFERENCE_DATE - dt.timedelta(days=14))
+                if add_months(early, 12) > self.as_of + dt.timedelta(days=7):
+                    starts_on = early
+            year = starts_on.year - (1 if starts_on.month < 4 else 0)
+            self._sanction(employee, type_code, starts_on, self._absence(type_code, rng, year))
+
+    def plan_cases(self) -> None:
+        """Open cases about a sedang/berat allegation (under examination; one in the
+        supervisor persona's team), cases closed without a finding, and fresh complaints."""
+        rng = self.rng
+        size = len(self.city.employees)
+        examined = [self.team_examined] + [self._take() for _ in range(max(2, round(size * 0.002)))]
+        for index, employee in enumerate(examined):
+            if employee is None:
+                continue
+            category, source, level, summary = EXAMINED_CASES[index % len(EXAMINED_CASES)]
+            opened = self._between(REFERENCE_DATE - dt.timedelta(days=100), REFERENCE_DATE - dt.timedelta(days=20))
+            steps = [CaseStep("verifikasi", self._add_workdays(opened, rng.randint(3, 6)), "Aduan diverifikasi.")]
+            depth = index % 3
+            if depth >= 1:
+                steps.append(CaseStep("klarifikasi", self._add_workdays(steps[-1].on, 5), "Klarifikasi dijadwalkan."))
+            if depth >= 2:
+                steps.append(
+                    CaseStep(
+                        "rekomendasi_sanksi",
+                        self._add_workdays(steps[-1].on, 5),
+                        "Tim pemeriksa menyusun rekomendasi hukuman.",
+                    )
+                )
+            self.cases.append(CasePlan(employee.nip, category, source, level, summary, opened, tuple(steps)))
+        for index in range(max(2, round(size * 0.002))):
+            employee = self._take()
+            if employee is None:
+                break
+            category, source, summary, closing = CLOSED_CASES[index % len(CLOSED_CASES)]
+            opened = self._between(dt.date(2024, 3, 1), REFERENCE_DATE - dt.timedelta(days=60))
+            verified = self._add_workdays(opened, rng.randint(3, 8))
+            closed = self._add_workdays(verified, rng.randint(5, 20))
+            steps = (CaseStep("verifikasi", verified, "Aduan diverifikasi."), CaseStep("ditutup", closed, closing))
+            self.cases.append(CasePlan(employee.nip, category, source, "", summary, opened, steps))
+        for index in range(max(1, round(size * 0.001))):
+            employee = self._take()
+            if employee is None:
+                break
+            category, source, summary = OPEN_CASES[index % len(OPEN_CASES)]
+            opened = self._between(REFERENCE_DATE - dt.timedelta(days=30), REFERENCE_DATE - dt.timedelta(days=5))
+            self.cases.append(CasePlan(employee.nip, category, source, "", summary, opened))
+
+    # Wealth reports --------------------------------------------------------------------------
+
+    def plan_designations(self) -> tuple[DesignationPlan, ...]:
+        """Treasurers (bendahara) are LHKPN obligees by a PPK decree (DOMAIN.md §9.1)."""
+        decree_on = dt.date(2022, 12, 19)
+        return tuple(
+            DesignationPlan(employee.nip, "100.3.3.2/0512/2022", decree_on, dt.date(2023, 1, 1))
+            for employee in self.city.employees
+            if employee.position_key and employee.position_key[1] == "Bendahara" and employee.status in IN_SERVICE
+        )
+
+    def plan_filings(self) -> tuple[FilingPlan, ...]:
+        """A row per employee in service and reporting year from their appointment on (what
+        the integrity app's `open_filing_year` creates). About 83% on time (by 31 March,
+        most in the last weeks), 10% late, 7% missing; the Inspektorat verifies most of them
+        (weekly, on Fridays).
+        The pegawai persona has not yet filed for 2025, so "Integritas saya" shows a filing
+        due; the other personas filed on time. Hand-ins after `as_of` are left out."""
+        rng = self.rng
+        rows = []
+        for year in FILING_YEARS:
+            due = dt.date(year + 1, 3, 31)  # DOMAIN.md §9.1
+            for employee in self.city.employees:
+                if employee.status not in IN_SERVICE or _appointed_on(employee).year > year:
+                    continue
+                roll = rng.random()
+                before, after, verify, verify_days = (
+                    int(rng.triangular(0, 88, 5)),
+                    int(rng.triangular(1, 180, 20)),
+                    rng.random(),
+                    rng.randint(14, 120),
+                )
+                if employee.persona:
+                    roll = 0.99 if employee.persona == PERSONA_EMPLOYEE.role and year == FILING_YEARS[-1] else 0.0
+                if roll < 0.83:
+                    submitted = due - dt.timedelta(days=before)
+                elif roll < 0.93:
+                    submitted = due + dt.timedelta(days=after)
+                else:
+                    submitted = None
+                if submitted is not None and submitted > self.as_of:
+                    submitted = None
+                verified = None
+                if submitted is not None and verify < 0.7:
+                    # The Inspektorat verifies in weekly batches, on Fridays.
+                    verified = submitted + dt.timedelta(days=verify_days)
+                    verified += dt.timedelta(days=(4 - verified.weekday()) % 7)
+                    verified = verified if verified <= self.as_of else None
+                rows.append(FilingPlan(employee.nip, year, submitted, verified))
+        return tuple(rows)
+
+    # Drug test -----------------------------------------------------------------------------
+
+    def plan_drug_test(self) -> DrugTestPlan:
+        """A BNNK surprise urine test (Inpres 2/2020, DOMAIN.md §9.3) in at least three OPDs
+        and about 3% of the staff: mostly negative, a few absent, one or two positive (each
+        positive opens a case; the Inspektorat then examines it as a berat allegation)."""
+        rng = self.rng
+        target = max(10, round(len(self.city.employees) * 0.03))
+        by_opd: dict[str, list[EmployeeSpec]] = {}
+        held_on = dt.date(2025, 10, 21)
+        for employee in self.city.employees:
+            if employee.status == "aktif" and _appointed_on(employee) <= held_on:
+                by_opd.setdefault(self._opd_code(employee.unit_code), []).append(employee)
+        order = [code for code in DRUG_TEST_OPDS if by_opd.get(code)]
+        order += sorted((code for code in by_opd if code not in order), key=lambda code: (-len(by_opd[code]), code))
+        chosen: list[str] = []
+        tested: list[EmployeeSpec] = []
+        for code in order:
+            if len(chosen) >= 3 and len(tested) >= target:
+                break
+            chosen.append(code)
+            tested += by_opd[code]
+        excluded = {e.nip for e in self.team} | {p.nip for p in PERSONAS}
+        taken = {s.nip for s in self.sanctions} | {c.nip for c in self.cases}
+        candidates = [
+            e for e in tested if e.nip not in excluded and e.nip not in taken and e.employment_type in ("pns", "cpns")
+        ]
+        positives = {e.nip for e in rng.sample(candidates, min(len(candidates), 1 if len(tested) < 150 else 2))}
+        others = [e for e in tested if e.nip not in positives]
+        absent = {e.nip for e in rng.sample(others, min(len(others), max(1, round(len(tested) * 0.05))))}
+        results = []
+        for employee in tested:
+            if employee.nip in positives:
+                verified = self._add_workdays(held_on, rng.randint(3, 6))
+                steps = (
+                    CaseStep(
+                        "verifikasi",
+                        verified,
+                        "Hasil uji konfirmasi laboratorium positif; asesmen terpadu oleh BNNK dijadwalkan.",
+                        alleged_level="berat",
+                    ),
+                )
+                results.append(
+                    DrugTestResultPlan(employee.nip, "positif", "asesmen", "Dirujuk ke BNNK untuk asesmen.", steps)
+                )
+            elif employee.nip in absent:
+                note = rng.choice(("Sedang cuti tahunan.", "Sedang dinas luar.", "Sakit (surat dokter)."))
+                results.append(DrugTestResultPlan(employee.nip, "tidak_hadir", "", f"{note} Tes susulan dijadwalkan."))
+            else:
+                results.append(DrugTestResultPlan(employee.nip, "negatif"))
+        names = ", ".join(self.units[code].name for code in chosen)
+        notes = f"Tes urine mendadak bersama Dinas Kesehatan dan BKPP (Inpres 2/2020, RAN P4GN) di {names}."
+        return DrugTestPlan(held_on, ORGANISER_DRUG_TEST, tuple(chosen), notes, tuple(results))
+
+    # Gratification ----------------------------------------------------------------------------
+
+    def _gifts_for(self, employee: EmployeeSpec):
+        unit = self.units[employee.unit_code]
+        opd = self._opd_code(employee.unit_code)
+        if unit.kind == "sekolah":
+            return GIFTS["sekolah"]
+        if unit.kind == "puskesmas" or opd in ("DINKES", "RSUD-KRMTW"):
+            return GIFTS["health"]
+        return GIFTS["service"]
+
+    def _report(self, employee, gift, received, delay, steps_wanted, serial) -> GratificationPlan:
+        rng = self.rng
+        giver, what, low, high, relation, decision = gift
+        value = low if low == high else rng.randrange(low, high + 1, 50_000)
+        reported = self._add_workdays(received, delay)
+        is_late = reported > self._add_workdays(received, 10)  # DOMAIN.md §9.2: 10 working days
+        steps = []
+        day = reported
+        for status in steps_wanted:
+            day = self._add_workdays(day, rng.randint(1, 3) if status == "diverifikasi" else rng.randint(3, 8))
+            if status == "ditetapkan" and steps and steps[-1].status == "diteruskan":
+                day = self._add_workdays(day, rng.randint(15, 40))  # the KPK decides
+            if day > self.as_of:
+                break
+            if status == "diverifikasi":
+                steps.append(GratificationStep(status, day, "Laporan lengkap; diverifikasi UPG."))
+            elif status == "diteruskan":
+                reference = f"GRAT-{day.year}-{serial:05d}"
+                steps.append(GratificationStep(status, day, "Diteruskan ke KPK melalui GOL.", kpk_reference=reference))
+            else:
+                note = "Ditetapkan KPK." if steps and steps[-1].status == "diteruskan" else "Ditetapkan UPG."
+                steps.append(GratificationStep(status, day, note, decision=decision))
+        return GratificationPlan(employee.nip, received, giver, what, value, relation, reported, is_late, tuple(steps))
+
+    def plan_gratifications(self) -> tuple[GratificationPlan, ...]:
+        """Gifts reported to the UPG: most within 10 working days, two late; older reports
+        decided (by the UPG or, forwarded, by the KPK), the newest (one by the pegawai
+        persona) still being handled."""
+        rng = self.rng
+        count = max(6, round(len(self.city.employees) * 0.004))
+        excluded = {e.nip for e in self.team} | {p.nip for p in PERSONAS}
+        reporters = [
+            e
+            for e in self.city.employees
+            if e.status == "aktif" and e.nip not in excluded and _appointed_on(e) < dt.date(2025, 1, 1)
+        ]
+        chosen = rng.sample(reporters, min(len(reporters), count - 1))
+        paths = (
+            ("diverifikasi", "diteruskan", "ditetapkan"),
+            ("diverifikasi", "ditetapkan"),
+            ("diverifikasi", "diteruskan"),
+            ("diverifikasi",),
+        )
+        reports = []
+        older = chosen[:-1]
+        for index, employee in enumerate(older):
+            received = self._between(dt.date(2025, 2, 3), dt.date(2025, 11, 14))
+            delay = rng.randint(12, 20) if index < 2 else rng.randint(1, 10)
+            gift = rng.choice(self._gifts_for(employee))
+            reports.append(self._report(employee, gift, received, delay, paths[index % len(paths)], index + 1))
+        # The newest: received a couple of weeks before `as_of`.
+        persona = self.by_nip.get(PERSONA_EMPLOYEE.nip)
+        for offset, employee, gift, steps in (
+            (24, chosen[-1] if chosen else None, None, ()),
+            (18, persona, PERSONA_GIFT, ("diverifikasi",)),
+        ):
+            if employee is None:
+                continue
+            received = self._workday(self.as_of - dt.timedelta(days=offset))
+            gift = gift or rng.choice(self._gifts_for(employee))
+            reports.append(self._report(employee, gift, received, rng.randint(2, 5), steps, len(reports) + 1))
+        return tuple(reports)
+
+    # Pacts ---------------------------------------------------------------------------------
+
+    def plan_pacts(self) -> tuple[PactPlan, ...]:
+        """Every structural official signed the annual pakta integritas (PermenPANRB 49/2011,
+        DOMAIN.md §9.5) in January 2025, on a day chosen by their OPD."""
+        days: dict[str, dt.date] = {}
+        pacts = []
+        for employee in self.city.employees:
+            if employee.status != "aktif" or not employee.position_key:
+                continue
+            if employee.position_key[2] not in STRUCTURAL_KINDS:
+                continue
+            opd = self._opd_code(employee.unit_code)
+            if opd not in days:
+                days[opd] = self._between(dt.date(2025, 1, 6), dt.date(2025, 1, 31))
+            pacts.append(PactPlan(employee.nip, "tahunan", days[opd]))
+        return tuple(pacts)
+
+    def build(self) -> IntegrityPlan:
+        self.plan_sanctions()
+        self.plan_current_sanctions()
+        self.plan_cases()
+        designations = self.plan_designations()
+        filings = self.plan_filings()
+        drug_test = self.plan_drug_test()
+        gratifications = self.plan_gratifications()
+        pacts = self.plan_pacts()
+        return IntegrityPlan(
+            as_of=self.as_of,
+            sanctions=tuple(self.sanctions),
+            cases=tuple(self.cases),
+            designations=designations,
+            filing_years=FILING_YEARS,
+            filings=filings,
+            drug_test=drug_test,
+            gratifications=gratifications,
+            pacts=pacts,
+        )

@@ -1,9 +1,14 @@
 """The demo city: `seed_demo` builds a consistent Kota Semarang, `demo_logins` lists its
 accounts. One small city (120 employees) is seeded for the whole module inside a transaction
-that is rolled back at the end; each test runs in a savepoint inside it."""
+that is rolled back at the end; each test runs in a savepoint inside it. Files the other apps'
+demo records store (signed pacts) go to a temporary MEDIA_ROOT."""
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib.machinery
+import sys
+import types
 from io import StringIO
 
 import pytest
@@ -11,11 +16,13 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.utils import translation
 
 from asn_portal import demo, services
+from asn_portal.management.commands import seed_demo
 from asn_portal.models import (
+    CollectiveLeave,
     Employee,
     EmploymentType,
     OperatorGrant,
@@ -32,9 +39,10 @@ SIZE = 120
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     """Seed once for the module; what the first run printed is kept for the tests."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
         out = StringIO()
         call_command("seed_demo", "--if-empty", employees=SIZE, stdout=out)
         yield out.getvalue()
@@ -42,7 +50,8 @@ def seeded(django_db_setup, django_db_blocker):
 
 
 def _counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in (OrgUnit, Position, Employee, User, OperatorGrant)}
+    models = (OrgUnit, Position, Employee, User, OperatorGrant, CollectiveLeave)
+    return {model.__name__: model.objects.count() for model in models}
 
 
 def _sign_in(username: str):
@@ -90,6 +99,56 @@ def test_supervisors_come_before_their_subordinates_in_the_generated_list():
             assert position_of[employee.supervisor_nip] < index
 
 
+def test_the_cuti_bersama_list_has_the_decreed_days_of_2025_and_2026_on_working_days():
+    days = {day.date: day.name for day in demo.COLLECTIVE_LEAVE}
+
+    assert len(days) == len(demo.COLLECTIVE_LEAVE)
+    assert sum(day.year == 2025 for day in days) == 11  # 10 decreed, 18 August added in 2025
+    assert sum(day.year == 2026 for day in days) == 8
+    assert any(day.year == 2027 for day in days)
+    assert all(day.weekday() < 5 for day in days)
+    assert all(name.startswith("Cuti bersama") for name in days.values())
+
+
+# --- Other apps' demo records (the convention in seed_demo's docstring) -----------------------
+
+
+def _fake_app(monkeypatch, name: str, seed=None):
+    package = types.ModuleType(name)
+    package.__path__ = []
+    monkeypatch.setitem(sys.modules, name, package)
+    if seed is not None:
+        module = types.ModuleType(f"{name}.demo")
+        module.__spec__ = importlib.machinery.ModuleSpec(f"{name}.demo", None)
+        module.seed = seed
+        monkeypatch.setitem(sys.modules, f"{name}.demo", module)
+    return types.SimpleNamespace(name=name, label=name, module=package)
+
+
+def test_every_other_app_with_a_demo_seed_function_adds_its_records(monkeypatch):
+    calls = []
+
+    def seed(city, *, today, log):
+        calls.append((city, today))
+        log("fake records written")
+        return 3
+
+    configs = [
+        _fake_app(monkeypatch, "fake_with_demo", seed),
+        _fake_app(monkeypatch, "fake_without_demo"),
+        types.SimpleNamespace(name="asn_portal", label="asn_portal", module=sys.modules["asn_portal"]),
+    ]
+    monkeypatch.setattr(seed_demo.apps, "get_app_configs", lambda: configs)
+    lines = []
+
+    created = seed_demo.seed_app_demos("the city", today=dt.date(2026, 5, 4), log=lines.append)
+
+    assert created == 3
+    assert calls == [("the city", dt.date(2026, 5, 4))]
+    assert "fake records written" in lines
+    assert any("fake_with_demo" in line for line in lines)
+
+
 # --- The seeded database -----------------------------------------------------------------------
 
 
@@ -97,6 +156,19 @@ def test_supervisors_come_before_their_subordinates_in_the_generated_list():
 def test_an_empty_database_is_seeded_with_the_size_asked_for(seeded):
     assert "Demo city ready" in seeded
     assert Employee.objects.count() == SIZE
+
+
+@pytest.mark.django_db
+def test_the_cuti_bersama_days_are_in_the_working_day_calendar(seeded):
+    assert set(CollectiveLeave.objects.values_list("date", "name")) == {
+        (day.date, day.name) for day in demo.COLLECTIVE_LEAVE
+    }
+
+
+@pytest.mark.django_db
+def test_the_other_apps_added_their_demo_records_in_the_same_run(seeded):
+    assert "Demo records of" in seeded
+    assert "records of the other apps" in seeded
 
 
 @pytest.mark.django_db
@@ -348,7 +420,8 @@ def test_demo_logins_prints_every_demo_account(seeded):
 
 @pytest.mark.django_db
 def test_demo_logins_leaves_out_accounts_that_do_not_exist(seeded):
-    User.objects.filter(username="inspektur").delete()
+    # Renamed, not deleted: the demo's integrity records name this officer (PROTECT).
+    User.objects.filter(username="inspektur").update(username="former.inspektur")
     Employee.objects.filter(nip=demo.PERSONA_EMPLOYEE.nip).update(user=None)
 
     out = StringIO()
@@ -363,7 +436,8 @@ def test_demo_logins_leaves_out_accounts_that_do_not_exist(seeded):
 
 @pytest.mark.django_db
 def test_demo_logins_without_demo_accounts_says_how_to_seed(seeded):
-    User.objects.filter(username__in=[account.username for account in demo.STAFF_ACCOUNTS]).delete()
+    for account in demo.STAFF_ACCOUNTS:
+        User.objects.filter(username=account.username).update(username=f"former.{account.username}")
     Employee.objects.filter(nip__in=[persona.nip for persona in demo.PERSONAS]).update(user=None)
 
     out = StringIO()

@@ -1,24 +1,51 @@
-"""`python manage.py seed_demo [--employees N] [--seed S] [--if-empty]`: the demo city.
+"""`python manage.py seed_demo [--employees N] [--seed S] [--as-of YYYY-MM-DD] [--if-empty]`:
+the demo city.
 
 `asn_portal.demo.build_city` makes the city as plain data (pure, reproducible); this command
 writes it. Units go through `services.create_org_unit` and roles through `grant_role` /
 `grant_operator`; employees and their accounts are inserted in bulk, one `bulk_create` per
-supervisor level so each row can point at a supervisor that already has an id.
+supervisor level so each row can point at a supervisor that already has an id. The cuti
+bersama days of `demo.COLLECTIVE_LEAVE` are added to the working-day calendar.
+
+The other apps add their own demo records without the core importing them (DESIGN.md: the
+core imports none of the apps). The convention: an installed app (other than this one) with
+a module `<app>.demo` that defines
+
+    def seed(city: asn_portal.demo.DemoCity, *, today: datetime.date, log) -> int
+
+is called after the city is written, in INSTALLED_APPS order, inside the same transaction
+with the audit log off. `today` is `--as-of` (default: today's date; the demo's recent records
+are dated back from it), `log` prints a progress line, and the function returns how many
+records it created. It must be idempotent on its own: a second run adds nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from importlib import import_module
 
 from auditlog.context import disable_auditlog
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 
 from asn_portal import demo, services
-from asn_portal.models import EducationLevel, Employee, EmploymentType, OrgUnit, Position, Role, User
+from asn_portal.models import (
+    CollectiveLeave,
+    EducationLevel,
+    Employee,
+    EmploymentType,
+    OrgUnit,
+    Position,
+    Role,
+    User,
+)
 
 BATCH_SIZE = 1000
 LOOKUP_CHUNK = 500  # NIPs / codes per IN (...) lookup
@@ -31,7 +58,9 @@ class SeedResult:
     positions_created: int = 0
     employees_created: int = 0
     accounts_created: int = 0
+    collective_leave_created: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
+    app_records_created: int = 0
 
 
 class Command(BaseCommand):
@@ -51,31 +80,43 @@ class Command(BaseCommand):
             "--seed", type=int, default=demo.DEFAULT_SEED, help=f"random seed (default {demo.DEFAULT_SEED})"
         )
         parser.add_argument(
+            "--as-of",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="the day the demo's recent records (sanctions in force, new reports) are dated back from "
+            "(YYYY-MM-DD; default today)",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="do nothing when any organisation unit exists (what `make run` calls every time)",
         )
 
-    def handle(self, *args, employees: int, seed: int, if_empty: bool, **options):
+    def handle(self, *args, employees: int, seed: int, if_empty: bool, as_of: dt.date | None = None, **options):
         if if_empty and OrgUnit.objects.exists():
             self.stdout.write("Organisation units already exist: the demo city is not seeded (--if-empty).")
             return
         if employees < demo.MIN_EMPLOYEES:
             raise CommandError(f"--employees must be at least {demo.MIN_EMPLOYEES}.")
+        today = as_of or timezone.localdate()
         started = time.perf_counter()
         self.stdout.write(f"Building the demo city: {employees} employees, seed {seed} ...")
         city = demo.build_city(seed, employees, education=education_rules_from_db())
-        result = write_city(city, log=self.stdout.write)
+        result = seed_city(city, today=today, log=self.stdout.write)
         seconds = time.perf_counter() - started
         if result.skipped:
-            self.stdout.write(self.style.SUCCESS(f"Nothing to do ({seconds:.1f} s)."))
+            if result.app_records_created:
+                message = f"Demo records added in {seconds:.1f} s ({result.app_records_created} records)."
+            else:
+                message = f"Nothing to do ({seconds:.1f} s)."
+            self.stdout.write(self.style.SUCCESS(message))
             return
         by_type = ", ".join(f"{label} {result.by_type.get(value, 0)}" for value, label in EmploymentType.choices)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo city ready in {seconds:.1f} s: {result.units_created} units, "
                 f"{result.positions_created} positions, {result.employees_created} employees ({by_type}), "
-                f"{result.accounts_created} staff accounts."
+                f"{result.accounts_created} staff accounts, {result.app_records_created} records of the other apps."
             )
         )
         if result.employees_created:
@@ -100,17 +141,43 @@ def demo_present() -> bool:
     return Employee.objects.filter(nip__in=[persona.nip for persona in demo.PERSONAS]).exists()
 
 
+def seed_city(city: demo.DemoCity, *, today: dt.date, log: Callable[[str], None] = lambda message: None) -> SeedResult:
+    """Write the city, then let the other apps add their records (`seed_app_demos`), all in
+    one transaction with the audit log off."""
+    with disable_auditlog(), transaction.atomic():
+        result = write_city(city, log=log)
+        result.app_records_created = seed_app_demos(city, today=today, log=log)
+    return result
+
+
+def seed_app_demos(city: demo.DemoCity, *, today: dt.date, log: Callable[[str], None] = lambda message: None) -> int:
+    """Call `<app>.demo.seed(city, today=..., log=...)` of every installed app that has one
+    (the convention in the module docstring); return the records they created."""
+    created = 0
+    for app_config in apps.get_app_configs():
+        if app_config.name == "asn_portal" or not module_has_submodule(app_config.module, "demo"):
+            continue
+        seed = getattr(import_module(f"{app_config.name}.demo"), "seed", None)
+        if not callable(seed):
+            continue
+        started = time.perf_counter()
+        created += seed(city, today=today, log=log) or 0
+        log(f"Demo records of {app_config.label}: {time.perf_counter() - started:.1f} s.")
+    return created
+
+
 def write_city(city: demo.DemoCity, *, log: Callable[[str], None] = lambda message: None) -> SeedResult:
     """Write `city` in one transaction with the audit log off (seeding is bootstrap, not a
     person's change). Units are matched by code, positions by (unit, name, kind, jenjang),
-    employees by NIP and accounts by username; whatever exists is left as it is. When the
-    demo personas exist, the demo is present and no unit, position or employee is written,
-    so a second run (even with another size or seed) changes nothing."""
+    employees by NIP, accounts by username and cuti bersama by date; whatever exists is left
+    as it is. When the demo personas exist, the demo is present and no unit, position or
+    employee is written, so a second run (even with another size or seed) changes nothing."""
     result = SeedResult()
     # One hash shared by every demo account: hashing is deliberately slow.
     password_hash = make_password(demo.DEMO_PASSWORD)
     with disable_auditlog(), transaction.atomic():
         result.accounts_created = _ensure_staff_accounts(city.accounts, password_hash)
+        result.collective_leave_created = _ensure_collective_leave(demo.COLLECTIVE_LEAVE)
         if demo_present():
             result.skipped = True
             log("The demo employees are already in the database: nothing to add.")
@@ -147,6 +214,14 @@ def _ensure_staff_accounts(accounts, password_hash: str) -> int:
             services.grant_role(user, Role(account.role), by=None)
             created += 1
     return created
+
+
+def _ensure_collective_leave(days: tuple[demo.CollectiveLeaveDay, ...]) -> int:
+    """Add the cuti bersama days the calendar lacks; days already there keep their name."""
+    known = set(CollectiveLeave.objects.filter(date__in=[day.date for day in days]).values_list("date", flat=True))
+    new = [CollectiveLeave(date=day.date, name=day.name) for day in days if day.date not in known]
+    CollectiveLeave.objects.bulk_create(new)
+    return len(new)
 
 
 def _write_units(units: list[demo.UnitSpec], result: SeedResult) -> dict[str, tuple[int, int]]:
