@@ -27,7 +27,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def _manage(database_url: str, *args: str) -> tuple[float, str]:
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1"}
+    # Uploaded documents the seed writes (pact PDFs) go to a throwaway folder, not ./media.
+    media = tempfile.mkdtemp(prefix="seed-bench-media-")
+    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1", "MEDIA_ROOT": media}
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args], env=env, capture_output=True, text=True, check=False
