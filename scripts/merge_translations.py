@@ -51,6 +51,11 @@ def main() -> int:
             message.flags.discard("fuzzy")
             message.previous_id = []
             filled += 1
+        elif message.fuzzy:
+            # msgmerge's guess from a similar text is usually wrong: leave it visibly missing.
+            message.string = ("",) if isinstance(message.id, tuple) else ""
+            message.flags.discard("fuzzy")
+            message.previous_id = []
     catalog.fuzzy = False
     import datetime as dt
 
