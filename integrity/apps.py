@@ -10,4 +10,12 @@ class IntegrityConfig(AppConfig):
     verbose_name = _("Integrity")
 
     def ready(self):
-        from integrity import audit  # noqa: F401  (registers the models with django-auditlog)
+        from integrity import audit, extensions  # noqa: F401  (audit registers the models with django-auditlog)
+
+        # After asn_portal's ready() (INSTALLED_APPS order): the "integritas" tab replaces the
+        # core placeholder of the same slug.
+        extensions.register()
+
+        from integrity import importing
+
+        importing.register()  # the import kinds hukuman_disiplin and pelaporan_harta (asn_portal.imports)

@@ -575,7 +575,8 @@ def record_submission(
 
 
 @transaction.atomic
-def verify_filing(filing: WealthReport, *, by: User | None, on: dt.date) -> WealthReport:
+def verify_filing(filing: WealthReport, *, by: User | None, on: dt.date, today: dt.date | None = None) -> WealthReport:
+    _not_future(on, today or timezone.localdate(), "verified_on", _("verification date"))
     filing = WealthReport.objects.select_for_update().get(pk=filing.pk)
     if filing.submitted_on is None:
         raise ServiceError(_("Only a submitted filing can be verified."), "not_submitted")
@@ -599,6 +600,8 @@ def designate_lhkpn(
     """Record a PPK decree adding the employee to (or removing them from) the LHKPN obligees.
     An earlier open designation ends where this one starts."""
     _not_future(decree_on, today, "decree_on", _("decree date"))
+    if not decree_number.strip():
+        raise ServiceError(_("The decree number is required."), "required", "decree_number")
     LhkpnDesignation.objects.filter(employee=employee, valid_to__isnull=True, valid_from__lt=valid_from).update(
         valid_to=valid_from
     )
@@ -713,7 +716,9 @@ def record_pact(
     content_type = check_document(document)
     position = position or employee.position
     if position is not None and position.unit.opd_id != employee.opd_id:
-        raise ServiceError(_("The position belongs to another OPD than the employee."), "position_other_opd", "position")
+        raise ServiceError(
+            _("The position belongs to another OPD than the employee."), "position_other_opd", "position"
+        )
     try:
         with transaction.atomic():
             return IntegrityPact.objects.create(

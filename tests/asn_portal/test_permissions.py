@@ -117,14 +117,17 @@ def test_admin_bkpp_and_the_inspektorat_read_the_audit_trail(city, login, who, s
     assert response.status_code == status
 
 
-def test_the_integrity_tab_is_shown_to_the_inspektorat_only(city, login):
+def test_the_integrity_tab_shows_hr_the_standing_and_the_inspektorat_the_records(city, login):
     url = reverse("portal:employee-detail", args=[city.staff_a.pk])
 
-    as_inspektur = login(city.inspektur).get(url)
-    as_admin = login(city.admin).get(url)
+    as_inspektur = login(city.inspektur).get(url, {"tab": "integritas"})
+    as_admin = login(city.admin).get(url, {"tab": "integritas"})
 
-    assert "integritas" in {tab.slug for tab, _ in as_inspektur.context["tabs"]}
-    assert "integritas" not in {tab.slug for tab, _ in as_admin.context["tabs"]}
+    inspektur_tab = {tab.slug: context for tab, context in as_inspektur.context["tabs"]}["integritas"]
+    admin_tab = {tab.slug: context for tab, context in as_admin.context["tabs"]}["integritas"]
+    assert inspektur_tab["mode"] == "full"
+    assert admin_tab["mode"] == "standing"
+    assert "sanctions" not in admin_tab
 
 
 def test_the_audit_trail_filters_by_actor_and_keeps_the_filter_across_pages(city, login):

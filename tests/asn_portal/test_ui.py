@@ -67,7 +67,7 @@ def _nav(html: str) -> str:
     [
         ("admin", True, True),
         ("operator", True, False),
-        ("inspektur", False, False),
+        ("inspektur", True, True),  # imports sanctions and filings; reads who read what
         ("supervisor", False, False),
         ("staff_a", False, False),
     ],
@@ -263,15 +263,14 @@ def test_the_profile_opens_on_personal_data_and_lists_the_registered_sections(ci
 
     assert response.context["active_tab"] == "data"
     html = response.content.decode()
-    for slug in ("pangkat", "jabatan", "pendidikan", "diklat", "skp"):
-        assert f'data-tab="{slug}"' in html
-    assert 'data-tab="integritas"' not in html  # the Inspektorat's alone
+    for slug in ("pangkat", "jabatan", "pendidikan", "diklat", "skp", "integritas"):
+        assert f'data-tab="{slug}"' in html  # integritas: the standing only, for HR
 
 
 def test_an_unknown_profile_section_falls_back_to_personal_data(city, login):
     client = login(city.admin)
 
-    response = client.get(reverse("portal:employee-detail", args=[city.staff_a.pk]), {"tab": "integritas"})
+    response = client.get(reverse("portal:employee-detail", args=[city.staff_a.pk]), {"tab": "no-such-section"})
 
     assert response.context["active_tab"] == "data"
 
