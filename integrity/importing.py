@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from asn_portal import audit, imports
-from asn_portal import permissions as core
 from asn_portal.importing import (
     BATCH_SIZE,
     PROGRESS_EVERY,
@@ -70,15 +69,8 @@ _EMPLOYEE_FIELDS = ("id", "nip", "name", "front_title", "back_title", "employmen
 # --- Who may use them (need to know; see integrity/permissions.py) -------------------------------
 
 
-def can_import_sanctions(user) -> bool:
-    """Sanctions carry violation texts: Inspektorat (and superusers) only."""
-    return permissions.can_manage_integrity(user)
-
-
-def can_import_filings(user) -> bool:
-    """Filing dates are compliance data: Admin BKPP and Inspektorat (issue 3, part 2)."""
-    actor = core.actor_for(user)
-    return actor.is_admin or actor.is_inspektorat or actor.is_superuser
+can_import_sanctions = permissions.can_import_sanctions
+can_import_filings = permissions.can_import_filings
 
 
 # --- Shared row checking ------------------------------------------------------------------------
@@ -605,6 +597,8 @@ def register() -> None:
                 gettext_lazy("Dates as YYYY-MM-DD, DD-MM-YYYY, DD/MM/YYYY, or real Excel dates."),
                 gettext_lazy("keterangan (the violation) is seen only by Inspektorat and the employee."),
             ),
+            result_url_name="integrity:register",
+            result_link_label=gettext_lazy("Open the integrity register"),
             created_label=gettext_lazy("sanctions recorded"),
             updated_label=gettext_lazy("sanctions updated"),
             order=50,
@@ -632,6 +626,8 @@ def register() -> None:
                 ),
                 gettext_lazy("Dates as YYYY-MM-DD, DD-MM-YYYY, DD/MM/YYYY, or real Excel dates."),
             ),
+            result_url_name="integrity:compliance",
+            result_link_label=gettext_lazy("Open filing compliance"),
             created_label=gettext_lazy("filings created"),
             updated_label=gettext_lazy("filings updated"),
             order=60,

@@ -39,6 +39,17 @@ def can_manage_integrity(user) -> bool:
     return is_integrity_officer(user)
 
 
+def can_import_sanctions(user) -> bool:
+    """Sanctions carry violation texts: Inspektorat (and superusers) only."""
+    return can_manage_integrity(user)
+
+
+def can_import_filings(user) -> bool:
+    """Filing dates are compliance data: Admin BKPP and Inspektorat (issue 3, part 2)."""
+    actor = core.actor_for(user)
+    return actor.is_admin or actor.is_inspektorat or actor.is_superuser
+
+
 def can_view_compliance(user) -> bool:
     """Filing compliance rates per OPD and the list of late gratification reports (counts)."""
     actor = core.actor_for(user)
