@@ -50,6 +50,14 @@ def _missing_service(item) -> str | None:
     return None
 
 
+def pytest_collection_modifyitems(config, items):
+    # Under pytest-xdist, tests that start an embedded Celery worker share one Redis queue:
+    # keep them on one xdist worker so no worker runs another's task against its database.
+    for item in items:
+        if item.get_closest_marker("redis"):
+            item.add_marker(pytest.mark.xdist_group("redis"))
+
+
 def pytest_runtest_setup(item):
     reason = _missing_service(item)
     if reason:
