@@ -369,6 +369,9 @@ class Employee(models.Model):
     )
     cpns_tmt_on = models.DateField(_("TMT CPNS"), null=True, blank=True)
     pns_tmt_on = models.DateField(_("TMT PNS"), null=True, blank=True)
+    # When the current position was taken up (TMT jabatan); kept in step by the service that
+    # records position history. Mandatory leadership training is due one year after it.
+    position_since_on = models.DateField(_("in position since"), null=True, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     user = models.OneToOneField(

@@ -40,6 +40,10 @@ SIGAP_HR_AGENCY_NAME = env.str("SIGAP_HR_AGENCY_NAME", default="Badan Kepegawaia
 SIGAP_HR_AGENCY_SHORT = env.str("SIGAP_HR_AGENCY_SHORT", default="BKPP")
 # A path under static/ or an absolute URL of the government's logo.
 SIGAP_LOGO = env.str("SIGAP_LOGO", default="img/logo-sigap.svg")
+# JP (jam pelajaran, 45 minutes) of competency development each employee should reach a
+# calendar year (DOMAIN.md §6.1: PNS at least 20; PPPK per contract, default 20).
+SIGAP_JP_TARGET_PNS = env.int("SIGAP_JP_TARGET_PNS", default=20)
+SIGAP_JP_TARGET_PPPK = env.int("SIGAP_JP_TARGET_PPPK", default=20)
 # Base address used in e-mails that link back to SIGAP.
 SIGAP_SITE_URL = env.str("SIGAP_SITE_URL", default="http://127.0.0.1:8000")
 # Spreadsheet uploads larger than this are refused with a message (bytes).

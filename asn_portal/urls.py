@@ -54,6 +54,8 @@ urlpatterns = [
     path("api/v1/", include("asn_portal.api_urls")),
     path("api/v1/", include("integrity.api_urls")),
     path("integrity/", include("integrity.urls")),
+    path("training/", include("training.urls")),
+    path("api/v1/", include("training.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
