@@ -55,6 +55,7 @@ urlpatterns = [
     path("api/v1/", include("integrity.api_urls")),
     path("integrity/", include("integrity.urls")),
     path("training/", include("training.urls")),
+    path("v/", include("training.urls_public")),
     path("api/v1/", include("training.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

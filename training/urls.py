@@ -1,19 +1,8 @@
-"""Training pages, included at /training/ (namespace "training"). The URL names below are
-used by training.services in notifications; the views are filled by the pages work."""
+"""Training pages, included at /training/ (namespace "training"): the pages for employees,
+supervisors and operators (urls_people.py) and BKPP's (urls_bkpp.py). The URL names
+"registration-detail", "approvals", "follow-up" and "my-jp" are used in notifications."""
 
-from django.http import Http404
-from django.urls import path
+from training import urls_bkpp, urls_people
 
 app_name = "training"
-
-
-def _todo(request, *args, **kwargs):
-    raise Http404
-
-
-urlpatterns = [
-    path("registrations/<int:pk>/", _todo, name="registration-detail"),
-    path("approvals/", _todo, name="approvals"),
-    path("follow-ups/<int:pk>/", _todo, name="follow-up"),
-    path("me/jp/", _todo, name="my-jp"),
-]
+urlpatterns = urls_people.urlpatterns + urls_bkpp.urlpatterns

@@ -1,0 +1,3 @@
+"""BKPP's pages: programmes, sessions, participants, attendance, results, certificates."""
+
+urlpatterns: list = []
