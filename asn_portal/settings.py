@@ -231,8 +231,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SIGAP API",
-    "DESCRIPTION": "Sistem Informasi Pengembangan Aparatur: employees, organisation units and "
-    "(in later versions) training, careers and integrity.",
+    "DESCRIPTION": "Sistem Informasi Pengembangan Aparatur: employees and organisation units, integrity "
+    "records and standing, training (catalogue, sessions, registrations, JP). Errors share one body: "
+    '{"error": {"code", "message", "fields"}}.',
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from asn_portal import permissions as core
 from asn_portal.models import Employee
-from training.models import OutsideLearning, Registration, RegistrationState, Session, SessionStatus
+from training.models import OutsideLearning, Program, Registration, RegistrationState, Session, SessionStatus
 
 
 def can_manage_training(user) -> bool:
@@ -87,13 +87,34 @@ def can_approve_registration(user, registration: Registration) -> bool:
     )
 
 
+def can_reject_registration(user, registration: Registration) -> bool:
+    """The direct supervisor while it waits for them; BKPP while it waits for a seat."""
+    if can_manage_training(user):
+        return registration.state in (
+            RegistrationState.SUBMITTED,
+            RegistrationState.APPROVED,
+            RegistrationState.WAITLISTED,
+        )
+    return can_approve_registration(user, registration)
+
+
+def programs_visible_to(user) -> QuerySet[Program]:
+    """Active programmes for everyone signed in; retired ones too for BKPP."""
+    if not getattr(user, "is_authenticated", False):
+        return Program.objects.none()
+    return Program.objects.all() if can_manage_training(user) else Program.objects.active()
+
+
 def can_cancel_registration(user, registration: Registration) -> bool:
     """The employee (before the deadline — the service checks the date) or BKPP."""
     return core.actor_for(user).employee_id == registration.employee_id or can_manage_training(user)
 
 
 def can_verify_outside_learning(user, record: OutsideLearning) -> bool:
+    """BKPP, or an operator of the record's OPD — never for their own record."""
     actor = core.actor_for(user)
+    if actor.employee_id is not None and actor.employee_id == record.employee_id:
+        return False
     return can_manage_training(user) or record.opd_id in actor.operator_opd_ids
 
 

@@ -132,7 +132,13 @@ def save_program(program: Program, *, by: User | None) -> Program:
         raise ServiceError(_("The lowest rank is above the highest."), "rank_range", "min_rank")
     if program.pk is None and program.is_leadership:
         program.blocked_by_sanction = True  # DOMAIN.md §8.3
-    program.save()
+    try:
+        with transaction.atomic():
+            program.save()
+    except IntegrityError as exc:
+        raise ServiceError(
+            _("Programme code %(code)s is already used.") % {"code": program.code}, "code_exists", "code"
+        ) from exc
     return program
 
 
@@ -152,6 +158,21 @@ def _check_session(session: Session) -> None:
         )
     if session.capacity is None or session.capacity <= 0:
         raise ServiceError(_("A session needs at least one seat."), "capacity_not_positive", "capacity")
+    if session.cost_per_participant is not None and session.cost_per_participant < 0:
+        raise ServiceError(_("The cost cannot be negative."), "negative_cost", "cost_per_participant")
+
+
+def _check_days(session: Session, days: list[dt.date]) -> list[dt.date]:
+    if len(set(days)) != len(days):
+        raise ServiceError(_("A day appears twice in the schedule."), "duplicate_day", "days")
+    outside = [d for d in days if not session.starts_on <= d <= session.ends_on]
+    if outside:
+        raise ServiceError(
+            _("%(date)s is outside the session's dates.") % {"date": outside[0].isoformat()},
+            "day_outside_session",
+            "days",
+        )
+    return sorted(days)
 
 
 @transaction.atomic
@@ -174,7 +195,7 @@ def create_session(*, program: Program, by: User | None, days: list[dt.date] | N
         ) from exc
     if days is None:
         days = [session.starts_on + dt.timedelta(days=i) for i in range((session.ends_on - session.starts_on).days + 1)]
-    SessionDay.objects.bulk_create([SessionDay(session=session, date=day) for day in days])
+    SessionDay.objects.bulk_create([SessionDay(session=session, date=day) for day in _check_days(session, days)])
     return session
 
 
@@ -188,6 +209,13 @@ def update_session(session: Session, *, by: User | None, **fields) -> Session:
         setattr(session, name, value)
     _check_session(session)
     session.save()
+    # Days outside new dates go (with their attendance), missing ones are added.
+    if "starts_on" in fields or "ends_on" in fields:
+        session.days.exclude(date__gte=session.starts_on, date__lte=session.ends_on).delete()
+        have = set(session.days.values_list("date", flat=True))
+        span = (session.ends_on - session.starts_on).days + 1
+        wanted = [session.starts_on + dt.timedelta(days=i) for i in range(span)]
+        SessionDay.objects.bulk_create([SessionDay(session=session, date=d) for d in wanted if d not in have])
     return session
 
 

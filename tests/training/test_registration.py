@@ -351,3 +351,79 @@ def test_a_session_with_bad_dates_seats_or_jp_is_refused(fields, code, db):
         session(**fields)
 
     assert error.value.code == code
+
+
+def test_a_programme_code_is_used_once(db):
+    program(code="BIMTEK-SIASN")
+
+    with pytest.raises(ServiceError) as error:
+        program(code="BIMTEK-SIASN")
+
+    assert error.value.code == "code_exists"
+
+
+@pytest.mark.parametrize(
+    ("days", "code"),
+    [
+        ([dt.date(2026, 12, 1), dt.date(2026, 12, 1)], "duplicate_day"),
+        ([dt.date(2026, 12, 5)], "day_outside_session"),
+    ],
+)
+def test_a_schedule_with_a_repeated_or_outside_day_is_refused(db, days, code):
+    with pytest.raises(ServiceError) as error:
+        session(days=days)
+
+    assert error.value.code == code
+
+
+def test_moving_a_session_moves_its_days(city):
+    sess = session()
+
+    services.update_session(sess, by=None, starts_on=dt.date(2026, 12, 2), ends_on=dt.date(2026, 12, 4))
+
+    assert list(sess.days.order_by("date").values_list("date", flat=True)) == [
+        dt.date(2026, 12, 2),
+        dt.date(2026, 12, 3),
+        dt.date(2026, 12, 4),
+    ]
+
+
+def test_a_negative_cost_is_refused(db):
+    with pytest.raises(ServiceError) as error:
+        session(cost_per_participant=-1)
+
+    assert error.value.code == "negative_cost"
+
+
+def test_bkpp_may_reject_a_waitlisted_registration_but_a_colleague_may_not(city):
+    from training import permissions
+
+    sess = session(capacity=1, approval_required=False)
+    registered(sess, city.staff_a)
+    waiting = registered(sess, city.staff_b)
+
+    assert permissions.can_reject_registration(city.admin, waiting)
+    assert not permissions.can_reject_registration(city.staff_a.user, waiting)
+    assert not permissions.can_reject_registration(city.supervisor.user, waiting)  # no longer the supervisor's step
+
+
+def test_an_operator_never_verifies_their_own_outside_learning(city):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from training import permissions
+
+    record = services.record_outside_learning(
+        employee=city.operator,
+        title="Seminar",
+        organiser="X",
+        category="seminar",
+        starts_on=dt.date(2026, 5, 1),
+        ends_on=dt.date(2026, 5, 1),
+        jp=4,
+        certificate=SimpleUploadedFile("s.pdf", b"%PDF-1.4\n%%EOF\n"),
+        by=None,
+        today=TODAY,
+    )
+
+    assert not permissions.can_verify_outside_learning(city.operator.user, record)
+    assert permissions.can_verify_outside_learning(city.admin, record)
