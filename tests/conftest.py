@@ -50,6 +50,20 @@ def _missing_service(item) -> str | None:
     return None
 
 
+def pytest_configure(config):
+    # Every test process gets its own Redis key space, so an embedded worker only ever sees the
+    # tasks its own process queued (never another xdist worker's, against another database, nor
+    # messages left over from an earlier run).
+    from django.conf import settings
+
+    if getattr(settings, "REDIS_URL", None):
+        from asn_portal.celery import app as celery_app
+
+        prefix = f"sigap-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}:"
+        celery_app.conf.broker_transport_options = {"global_keyprefix": prefix}
+        celery_app.conf.result_backend_transport_options = {"global_keyprefix": prefix}
+
+
 def pytest_collection_modifyitems(config, items):
     # Under pytest-xdist, tests that start an embedded Celery worker share one Redis queue:
     # keep them on one xdist worker so no worker runs another's task against its database.
