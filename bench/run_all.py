@@ -23,6 +23,8 @@ def main() -> int:
         ("seed_demo, 2,000 and 15,000 employees", ["bench/seed_bench.py", *pg]),
         ("directory search, 2,000 vs 15,000 employees", ["bench/directory_bench.py", *pg]),
     ]
+    if pg:  # row locks under real concurrency: PostgreSQL only
+        runs.append(("registration burst, 500 requests for 30 seats", ["bench/registration_burst.py", *pg]))
     failed = 0
     for title, command in runs:
         print(f"\n=== {title} ===", flush=True)
