@@ -441,15 +441,7 @@ def _fill_waitlist(session: Session, *, by: User | None, today: dt.date) -> list
     return confirmed
 
 
-@transaction.atomic
-def register(
-    *, session: Session, employee: Employee, by: User | None, today: dt.date, motivation: str = ""
-) -> Registration:
-    """Register an employee (themselves, or nominated by an operator or BKPP). Checks the
-    window and every eligibility criterion. A nomination, or a session without approval,
-    goes straight to seat allocation; otherwise the direct supervisor decides first.
-    Raises `ServiceError`."""
-    session = _lock_session(session.pk)
+def _check_registration_open(session: Session, today: dt.date) -> None:
     if session.status == SessionStatus.CANCELLED:
         raise ServiceError(_("This session has been cancelled."), "session_cancelled", "session")
     if not session.registration_open_on(today):
@@ -462,6 +454,21 @@ def register(
             "registration_closed",
             "session",
         )
+
+
+@transaction.atomic
+def register(
+    *, session: Session, employee: Employee, by: User | None, today: dt.date, motivation: str = ""
+) -> Registration:
+    """Register an employee (themselves, or nominated by an operator or BKPP). Checks the
+    window and every eligibility criterion. A nomination, or a session without approval,
+    goes straight to seat allocation; otherwise the direct supervisor decides first.
+    Raises `ServiceError`.
+
+    The eligibility questions (standing, JP, prerequisites) are asked before the session's row
+    is locked, so a burst of registrations queues only for the seat allocation itself."""
+    session = Session.objects.select_related("program").get(pk=session.pk)
+    _check_registration_open(session, today)
     if Registration.objects.filter(session=session, employee=employee, state__in=S.live()).exists():
         raise ServiceError(
             _("%(name)s is already registered for this session.") % {"name": employee.full_name},
@@ -471,6 +478,8 @@ def register(
     failed = [c for c in eligibility(employee, session) if not c.ok]
     if failed:
         raise ServiceError(" ".join(c.message for c in failed), f"not_eligible_{failed[0].code}", "employee")
+    session = _lock_session(session.pk)
+    _check_registration_open(session, today)  # BKPP may have closed it meanwhile
     nominated = by is not None and by.pk != employee.user_id
     try:
         with transaction.atomic():
