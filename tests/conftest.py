@@ -95,7 +95,7 @@ def pytest_runtest_makereport(item, call):
 
 def restore_reference_data() -> None:
     """Put back what the data migrations load (ranks, education levels, role groups and their
-    permissions, sanction types). A transactional test ends by flushing every table, so the transactional
+    permissions, sanction types, promotion reference data). A transactional test ends by flushing every table, so the transactional
     tests after it would find no ranks. Idempotent: the migration uses update_or_create."""
     import importlib
 
@@ -103,11 +103,16 @@ def restore_reference_data() -> None:
 
     from asn_portal.models import Rank
     from asn_portal.roles import sync_role_permissions
+    from careers.models import PromotionRule
     from integrity.models import SanctionType
 
-    if Rank.objects.count() == 17 and SanctionType.objects.exists():
+    if Rank.objects.count() == 17 and SanctionType.objects.exists() and PromotionRule.objects.exists():
         return
-    for module in ("asn_portal.migrations.0002_reference_data", "integrity.migrations.0002_sanction_types"):
+    for module in (
+        "asn_portal.migrations.0002_reference_data",
+        "integrity.migrations.0002_sanction_types",
+        "careers.migrations.0002_reference_data",
+    ):
         importlib.import_module(module).load(apps, None)
     sync_role_permissions()
 
