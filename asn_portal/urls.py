@@ -45,6 +45,7 @@ account_patterns = [
 ]
 
 urlpatterns = [
+    path("favicon.ico", views.favicon),
     path("", include(portal_patterns)),
     path("accounts/", include(account_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),

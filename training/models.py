@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from asn_portal.models import Employee, OrgUnit, Rank
 from asn_portal.uploads import random_name
@@ -123,7 +124,7 @@ class SessionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     OPEN = "open", _("Open for registration")
     CLOSED = "closed", _("Registration closed")
-    RUNNING = "running", _("Running")
+    RUNNING = "running", pgettext_lazy("session status", "Running")
     FINISHED = "finished", _("Finished")
     CANCELLED = "cancelled", _("Cancelled")
 
