@@ -126,6 +126,10 @@ DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded mode runs a dev server and an in-process task runner on one file.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # PostgreSQL's JIT spends seconds compiling the city-wide eligibility query (careers) and
+    # gains nothing on these short OLTP queries: off for SIGAP's connections (bench/eligibility_bench.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ---------------------------------------------------------------------------------
@@ -232,7 +236,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "SIGAP API",
     "DESCRIPTION": "Sistem Informasi Pengembangan Aparatur: employees and organisation units, integrity "
-    "records and standing, training (catalogue, sessions, registrations, JP). Errors share one body: "
+    "records and standing, training (catalogue, sessions, registrations, JP), careers (histories, promotion "
+    "eligibility and proposals). Errors share one body: "
     '{"error": {"code", "message", "fields"}}.',
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -26,6 +26,7 @@ def main() -> int:
     ]
     if pg:  # row locks under real concurrency: PostgreSQL only
         runs.append(("registration burst, 500 requests for 30 seats", ["bench/registration_burst.py", *pg]))
+        runs.append(("promotion eligibility, 100,000 employees", ["bench/eligibility_bench.py", *pg]))
     failed = 0
     for title, command in runs:
         print(f"\n=== {title} ===", flush=True)

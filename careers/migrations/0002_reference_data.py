@@ -9,7 +9,7 @@ from django.db import migrations
 # closes months before, day).
 REGIMES = [
     ("Dua periode (April/Oktober)", "PP 99/2000", dt.date(2000, 1, 1), [4, 10], (3, 1, 1, 28)),
-    ("Enam periode", "Peraturan BKN 4/2023", dt.date(2023, 6, 1), [2, 4, 6, 8, 10, 12], (2, 1, 1, 28)),
+    ("Enam periode", "Peraturan BKN 4/2023", dt.date(2023, 6, 1), [2, 4, 6, 8, 10, 12], (2, 1, 2, 28)),
     ("Setiap bulan", "Peraturan BKN 4/2025", dt.date(2025, 10, 1), list(range(1, 13)), (2, 16, 1, 15)),
 ]
 
