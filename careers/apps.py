@@ -7,3 +7,17 @@ class CareersConfig(AppConfig):
 
     name = "careers"
     verbose_name = _("Careers")
+
+    def ready(self):
+        from careers import (
+            audit,  # noqa: F401  (registers the history models with django-auditlog)
+            importing,
+        )
+
+        importing.register()  # the history import kinds (asn_portal.imports): riwayat_pangkat, skp, ...
+
+        # After asn_portal's ready() (INSTALLED_APPS order): the profile tabs replace the core
+        # placeholders of the same slugs; dashboard cards and the "Promotion" menu entry.
+        from careers import extensions
+
+        extensions.register()

@@ -1,0 +1,191 @@
+"""What careers adds to the core pages (asn_portal/extensions.py): the profile tabs that
+replace the core placeholders ("pangkat", "jabatan", "pendidikan", "skp") and a
+"penghargaan" tab, the dashboard cards (the employee's promotion outlook, the operator's
+eligible candidates for the coming period, the supervisor's proposals waiting, BKPP's steps
+waiting) and the menu's "Promotion". Registered from CareersConfig.ready().
+
+A tab's context is computed only when the tab is open (`?tab=<slug>`); whoever may open the
+profile sees its tabs (asn_portal.permissions.get_employee_for_user loads it)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from asn_portal import permissions as core_permissions
+from asn_portal.extensions import (
+    DashboardCard,
+    NavItem,
+    ProfileTab,
+    register_dashboard_card,
+    register_nav_item,
+    register_profile_tab,
+)
+from asn_portal.models import EmploymentType
+from asn_portal.services import ServiceError
+from careers import eligibility, selectors
+from careers import permissions as careers_permissions
+
+# ---------------------------------------------------------------------------------------------
+# Profile tabs
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_open(request, slug: str) -> bool:
+    return request.GET.get("tab") == slug
+
+
+def _is_own(request, employee) -> bool:
+    return core_permissions.actor_for(request.user).employee_id == employee.pk
+
+
+def _outlook(employee):
+    """The engine's answer for the first period the OPD may propose for (else the next one),
+    for a PNS holding a rank; None otherwise or when no rule is in force."""
+    if employee.employment_type != EmploymentType.PNS or employee.rank_id is None:
+        return None
+    period = selectors.default_period(selectors.period_choices(selectors.today()))
+    if period is None:
+        return None
+    try:
+        return eligibility.explain(employee, period)
+    except ServiceError:
+        return None
+
+
+def rank_tab(request, employee) -> dict:
+    context = {"icon": "bi-award"}
+    if not _is_open(request, "pangkat"):
+        return context
+    on = selectors.today()
+    context.update(
+        ranks=selectors.rank_history(employee),
+        exams=selectors.exams(employee),
+        assessments=selectors.credit_assessments(employee),
+        balance=selectors.credit_balance(employee, on),
+        outlook=_outlook(employee),
+        latest_proposal=selectors.latest_proposal(employee),
+        is_own=_is_own(request, employee),
+        today=on,
+    )
+    return context
+
+
+def position_tab(request, employee) -> dict:
+    context = {"icon": "bi-briefcase"}
+    if _is_open(request, "jabatan"):
+        context["positions"] = selectors.position_history(employee)
+    return context
+
+
+def education_tab(request, employee) -> dict:
+    context = {"icon": "bi-mortarboard"}
+    if _is_open(request, "pendidikan"):
+        context["diplomas"] = selectors.education_history(employee)
+    return context
+
+
+def performance_tab(request, employee) -> dict:
+    context = {"icon": "bi-graph-up"}
+    if not _is_open(request, "skp"):
+        return context
+    balance = selectors.credit_balance(employee, selectors.today())
+    converted = {c.year: c for c in balance.conversions} if balance else {}
+    ratings = selectors.ratings(employee)
+    for rating in ratings:
+        rating.conversion = converted.get(rating.year)
+    context.update(ratings=ratings, balance=balance)
+    return context
+
+
+def awards_tab(request, employee) -> dict:
+    context = {"icon": "bi-trophy"}
+    if _is_open(request, "penghargaan"):
+        context.update(awards=selectors.awards(employee), innovations=selectors.innovations(employee))
+    return context
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashboard cards
+# ---------------------------------------------------------------------------------------------
+
+
+def outlook_card(request) -> dict | None:
+    """The employee's promotion outlook for the coming period (PNS holding a rank)."""
+    employee = selectors.own_employee(request.user)
+    if employee is None:
+        return None
+    outlook = _outlook(employee)
+    if outlook is None:
+        return None
+    return {
+        "outlook": outlook,
+        "failing": [check for check in outlook.criteria if not check.ok],
+        "proposal": selectors.latest_proposal(employee),
+    }
+
+
+def operator_card(request) -> dict | None:
+    """Eligible candidates of the OPDs the user prepares, for the coming period; BKPP sees
+    every OPD and the proposals waiting for its steps."""
+    if not careers_permissions.can_view_candidates(request.user):
+        return None
+    choices = selectors.period_choices(selectors.today())
+    period = selectors.default_period(choices)
+    if period is None:
+        return None
+    window = selectors.choice_for(period, choices)
+    actor = core_permissions.actor_for(request.user)
+    context = {
+        "period": period,
+        "window": window,
+        "eligible": selectors.eligible_count(request.user, period),
+        "is_bkpp": careers_permissions.can_manage_careers(request.user),
+    }
+    if context["is_bkpp"]:
+        context["bkpp"] = selectors.waiting_for_bkpp()
+    else:
+        context["returned"] = selectors.opd_returned(actor.operator_opd_ids)
+    return context
+
+
+def supervisor_card(request) -> dict | None:
+    if not core_permissions.is_supervisor(request.user):
+        return None
+    return {"waiting": selectors.waiting_for_supervisor(core_permissions.actor_for(request.user).employee_id)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Menu
+# ---------------------------------------------------------------------------------------------
+
+
+def _sees_careers(request) -> bool:
+    actor = core_permissions.actor_for(request.user)
+    return actor.employee_id is not None or careers_permissions.can_view_candidates(request.user)
+
+
+def register() -> None:
+    # A short label: Admin BKPP's menu already holds eight entries and must fit a 1366 px screen.
+    register_nav_item(
+        NavItem(
+            "careers",
+            pgettext_lazy("menu", "Rank"),
+            "careers:home",
+            "bi-graph-up-arrow",
+            _sees_careers,
+            "careers",
+            order=50,
+        )
+    )
+    for order, slug, label, template, get_context in (
+        (10, "pangkat", _("Rank history"), "careers/tabs/pangkat.html", rank_tab),
+        (20, "jabatan", _("Position history"), "careers/tabs/jabatan.html", position_tab),
+        (30, "pendidikan", _("Education"), "careers/tabs/pendidikan.html", education_tab),
+        (50, "skp", _("Performance (SKP)"), "careers/tabs/skp.html", performance_tab),
+        (55, "penghargaan", _("Awards"), "careers/tabs/penghargaan.html", awards_tab),
+    ):
+        register_profile_tab(ProfileTab(slug, label, template, get_context, order))
+    register_dashboard_card(DashboardCard("careers-supervisor", "careers/cards/_supervisor.html", supervisor_card, 38))
+    register_dashboard_card(DashboardCard("careers-candidates", "careers/cards/_candidates.html", operator_card, 45))
+    register_dashboard_card(DashboardCard("careers-outlook", "careers/cards/_outlook.html", outlook_card, 46))

@@ -1,0 +1,176 @@
+"""Who may see and do what in careers (DESIGN.md roles). Pages and API use these alike.
+
+- Pegawai: their own histories, promotion outlook and proposals.
+- Atasan: their team's outlook; approves or returns their subordinates' proposals.
+- Operator OPD: histories, candidates and proposals of their OPDs; proposes candidates,
+  corrects and resends returned proposals, withdraws them before BKPP has verified them.
+- Admin BKPP: everything in careers: verification, submission to BKN, decrees, overrides;
+  also the supervisor's step when an employee has no supervisor with an account.
+- Inspektorat: reads the histories on the profile (it reads every profile), nothing else here.
+
+Nobody takes a step on their own proposal: an operator does not propose themselves, a BKPP
+officer does not verify their own dossier (another officer does).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from asn_portal import permissions as core
+from asn_portal.models import Employee
+from careers.models import PromotionProposal, ProposalState
+
+P = ProposalState
+# An operator may withdraw their OPD's proposal until BKPP has verified it; BKPP at any live step.
+OPERATOR_WITHDRAWABLE = (P.PROPOSED, P.RETURNED, P.SUPERVISOR_APPROVED)
+# BKPP sends a proposal back to the OPD from its own steps, and records BKN's return.
+BKPP_RETURNABLE = (P.SUPERVISOR_APPROVED, P.VERIFIED, P.SUBMITTED)
+REJECTABLE = (P.SUPERVISOR_APPROVED, P.VERIFIED, P.SUBMITTED)
+
+
+def can_manage_careers(user) -> bool:
+    actor = core.actor_for(user)
+    return actor.is_admin or actor.is_superuser
+
+
+def _is_own(user, employee_id: int | None) -> bool:
+    actor = core.actor_for(user)
+    return actor.employee_id is not None and actor.employee_id == employee_id
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidates and lists
+# ---------------------------------------------------------------------------------------------
+
+
+def can_view_candidates(user) -> bool:
+    """The candidates list, the proposals list and their exports: BKPP and operators."""
+    actor = core.actor_for(user)
+    return can_manage_careers(user) or actor.is_operator
+
+
+def candidates_visible_to(user) -> QuerySet[Employee]:
+    """Employees whose promotion `user` prepares: everyone for BKPP, an operator's OPDs."""
+    if can_manage_careers(user):
+        return Employee.objects.all()
+    actor = core.actor_for(user)
+    if actor.operator_opd_ids:
+        return Employee.objects.filter(opd_id__in=actor.operator_opd_ids)
+    return Employee.objects.none()
+
+
+def can_view_satyalancana(user) -> bool:
+    return can_manage_careers(user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Proposals
+# ---------------------------------------------------------------------------------------------
+
+
+def proposals_visible_to(user) -> QuerySet[PromotionProposal]:
+    if not getattr(user, "is_authenticated", False):
+        return PromotionProposal.objects.none()
+    if can_manage_careers(user):
+        return PromotionProposal.objects.all()
+    actor = core.actor_for(user)
+    condition = Q(pk__in=[])
+    if actor.employee_id is not None:
+        condition |= Q(employee_id=actor.employee_id) | Q(employee__supervisor_id=actor.employee_id)
+    if actor.operator_opd_ids:
+        condition |= Q(opd_id__in=actor.operator_opd_ids)
+    return PromotionProposal.objects.filter(condition)
+
+
+def get_proposal_for_user(user, pk: int) -> PromotionProposal:
+    """A proposal `user` may see, or 404 — the same for "missing" and "not yours"."""
+    proposal = (
+        proposals_visible_to(user)
+        .select_related(
+            "employee__rank",
+            "employee__position",
+            "employee__unit",
+            "employee__supervisor__user",
+            "opd",
+            "from_rank",
+            "to_rank",
+            "proposed_by__employee",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if proposal is None:
+        raise Http404(_("Proposal not found."))
+    return proposal
+
+
+def can_propose(user, employee: Employee) -> bool:
+    """The Operator OPD of the employee's OPD, or BKPP; never for oneself."""
+    if _is_own(user, employee.pk):
+        return False
+    return can_manage_careers(user) or employee.opd_id in core.actor_for(user).operator_opd_ids
+
+
+def can_override(user) -> bool:
+    """Only BKPP may propose someone the engine found not eligible (with a written reason)."""
+    return can_manage_careers(user)
+
+
+def _has_supervisor_account(proposal: PromotionProposal) -> bool:
+    supervisor = proposal.employee.supervisor
+    return supervisor is not None and supervisor.user_id is not None
+
+
+def can_decide_as_supervisor(user, proposal: PromotionProposal) -> bool:
+    """The direct supervisor, while the proposal waits for them. When the employee has no
+    supervisor who can sign in, BKPP takes that step so the proposal is not stuck."""
+    if proposal.state != P.PROPOSED or _is_own(user, proposal.employee_id):
+        return False
+    actor = core.actor_for(user)
+    if actor.employee_id is not None and proposal.employee.supervisor_id == actor.employee_id:
+        return True
+    return can_manage_careers(user) and not _has_supervisor_account(proposal)
+
+
+def can_return(user, proposal: PromotionProposal) -> bool:
+    """Back to the OPD with a reason: the supervisor while it waits for them; BKPP from its
+    own steps and when BKN returns it."""
+    if proposal.state == P.PROPOSED:
+        return can_decide_as_supervisor(user, proposal)
+    return proposal.state in BKPP_RETURNABLE and _bkpp_step(user, proposal)
+
+
+def _bkpp_step(user, proposal: PromotionProposal) -> bool:
+    return can_manage_careers(user) and not _is_own(user, proposal.employee_id)
+
+
+def can_verify(user, proposal: PromotionProposal) -> bool:
+    return proposal.state == P.SUPERVISOR_APPROVED and _bkpp_step(user, proposal)
+
+
+def can_submit(user, proposal: PromotionProposal) -> bool:
+    return proposal.state == P.VERIFIED and _bkpp_step(user, proposal)
+
+
+def can_record_decree(user, proposal: PromotionProposal) -> bool:
+    return proposal.state == P.SUBMITTED and _bkpp_step(user, proposal)
+
+
+def can_reject(user, proposal: PromotionProposal) -> bool:
+    return proposal.state in REJECTABLE and _bkpp_step(user, proposal)
+
+
+def can_resubmit(user, proposal: PromotionProposal) -> bool:
+    if proposal.state != P.RETURNED or _is_own(user, proposal.employee_id):
+        return False
+    return can_manage_careers(user) or proposal.opd_id in core.actor_for(user).operator_opd_ids
+
+
+def can_withdraw(user, proposal: PromotionProposal) -> bool:
+    if _is_own(user, proposal.employee_id):
+        return False
+    if can_manage_careers(user):
+        return proposal.state in P.live()
+    return proposal.state in OPERATOR_WITHDRAWABLE and proposal.opd_id in core.actor_for(user).operator_opd_ids
