@@ -14,6 +14,9 @@ Keep this module free of imports of DRF's generics and viewsets: settings name
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -185,3 +188,17 @@ def object_id_or_404(value) -> int:
     if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**63:
         raise exceptions.NotFound()
     return int(text)
+
+
+@contextmanager
+def service_errors(**renames: str) -> Iterator[None]:
+    """Re-raise a service's `ServiceError` under the field name the client sent (the service
+    says "employee", the request "employee_nip")."""
+    from asn_portal.services import ServiceError
+
+    try:
+        yield
+    except ServiceError as exc:
+        if exc.field in renames:
+            raise ServiceError(exc.message, exc.code, renames[exc.field]) from exc
+        raise

@@ -23,9 +23,6 @@ in `asn_portal.drf.exception_handler`, with the field named as the client sent i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import django_filters
 from django import forms
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
@@ -44,9 +41,9 @@ from rest_framework.views import APIView
 
 from asn_portal import permissions as core_permissions
 from asn_portal.drf import error_responses, object_id_or_404
+from asn_portal.drf import service_errors as _service_errors
 from asn_portal.models import Employee, OrgUnit
 from asn_portal.nip import normalize_digits
-from asn_portal.services import ServiceError
 from asn_portal.uploads import protected_file_response
 from integrity import permissions, rules, selectors, services
 from integrity.models import (
@@ -103,18 +100,6 @@ from integrity.serializers import (
 def local_today():
     """Today in the site's time zone (Asia/Jakarta): the edge where the clock is read."""
     return timezone.localdate()
-
-
-@contextmanager
-def _service_errors(**renames: str) -> Iterator[None]:
-    """Re-raise a service's `ServiceError` under the field name the client sent (the service
-    says "file", the pact upload calls it "document")."""
-    try:
-        yield
-    except ServiceError as exc:
-        if exc.field in renames:
-            raise ServiceError(exc.message, exc.code, renames[exc.field]) from exc
-        raise
 
 
 class FileDownloadNegotiation(BaseContentNegotiation):

@@ -22,8 +22,6 @@ client sent it; a refused write leaves nothing behind.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import django_filters
 from django import forms
@@ -44,9 +42,9 @@ from rest_framework.views import APIView
 
 from asn_portal import permissions as core_permissions
 from asn_portal.drf import error_responses, object_id_or_404
+from asn_portal.drf import service_errors as _service_errors
 from asn_portal.models import Employee, OrgUnit
 from asn_portal.nip import normalize_digits
-from asn_portal.services import ServiceError
 from asn_portal.uploads import protected_file_response
 from integrity.api import FileDownloadNegotiation
 from training import permissions, selectors, services
@@ -92,18 +90,6 @@ from training.serializers import (
 def local_today() -> dt.date:
     """Today in the site's time zone (Asia/Jakarta): the edge where the clock is read."""
     return timezone.localdate()
-
-
-@contextmanager
-def _service_errors(**renames: str) -> Iterator[None]:
-    """Re-raise a service's `ServiceError` under the field name the client sent (the service
-    says "employee", the request "employee_nip")."""
-    try:
-        yield
-    except ServiceError as exc:
-        if exc.field in renames:
-            raise ServiceError(exc.message, exc.code, renames[exc.field]) from exc
-        raise
 
 
 _ERRORS = error_responses(400, 401, 403, 404)
