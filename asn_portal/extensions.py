@@ -41,7 +41,23 @@ class NavItem:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class HistoryOwnedFields:
+    """Employee fields another app derives from its history (careers: the rank and its TMT
+    from the rank history, the education from the education history). Once an employee has
+    that history, the registry (forms, API, employee import) may not change these fields: the
+    change goes through the history instead."""
+
+    key: str
+    fields: tuple[str, ...]  # Employee attribute names, e.g. ("rank_id", "rank_tmt_on")
+    form_field: str  # the EmployeeData / form field the error is reported on, e.g. "rank"
+    import_column: str  # the employee import's column, e.g. "golongan"
+    with_history: Callable[..., set]  # (employee ids) -> the ids that have this history
+    message: Callable[[], str]  # the reason, in the active language
+
+
 _nav_items: dict[str, NavItem] = {}
+_history_owners: dict[str, HistoryOwnedFields] = {}
 # app_label -> (user) -> bool: whose audit-trail entries only some may read (need to know).
 _audit_restrictions: dict[str, Callable[..., bool]] = {}
 _dashboard_cards: dict[str, DashboardCard] = {}
@@ -105,3 +121,20 @@ def profile_tabs(request, employee) -> list[tuple[ProfileTab, dict]]:
         if context is not None:
             shown.append((tab, context))
     return shown
+
+
+def register_history_owner(owner: HistoryOwnedFields) -> None:
+    _history_owners[owner.key] = owner
+
+
+def history_conflicts(changed: dict[int, set[str]]) -> dict[int, list[HistoryOwnedFields]]:
+    """For {employee id: changed attribute names}, which employees would change fields their
+    history owns, and which owners say so (one query per owner with a candidate)."""
+    conflicts: dict[int, list[HistoryOwnedFields]] = {}
+    for owner in _history_owners.values():
+        touched = {pk for pk, names in changed.items() if pk is not None and names & set(owner.fields)}
+        if not touched:
+            continue
+        for pk in owner.with_history(touched):
+            conflicts.setdefault(pk, []).append(owner)
+    return conflicts

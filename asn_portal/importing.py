@@ -53,7 +53,7 @@ from django.utils.encoding import smart_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from asn_portal import audit, imports, permissions
+from asn_portal import audit, extensions, imports, permissions
 from asn_portal.models import (
     EducationLevel,
     Employee,
@@ -1427,6 +1427,14 @@ def import_employees(
         result.errors = sorted_problems(job.errors)
         return result
     create, update, unchanged = job.plan()
+    # A rank or education that another app derives from its history is changed there.
+    conflicts = extensions.history_conflicts({row.existing.pk: set(row.changed) for row in update})
+    for row in update:
+        for owner in conflicts.get(row.existing.pk, []):
+            job.error(row, owner.import_column, "owned_by_history", owner.message())
+    if job.errors:
+        result.errors = sorted_problems(job.errors)
+        return result
     result.created, result.updated, result.unchanged = len(create), len(update), unchanged
     if dry_run:
         job.progress(100)

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from asn_portal import extensions
 from asn_portal.audit import log_bulk
 from asn_portal.models import (
     EducationLevel,
@@ -199,6 +200,10 @@ _DATA_FIELDS = (
 )
 
 
+# Fields another app may derive from its history (asn_portal.extensions.HistoryOwnedFields).
+_OWNABLE = ("rank_id", "rank_tmt_on", "education_id")
+
+
 def _apply(employee: Employee, data: EmployeeData) -> None:
     for name in _DATA_FIELDS:
         setattr(employee, name, getattr(data, name))
@@ -255,7 +260,12 @@ def update_employee(
     if errors:
         raise EmployeeDataError(errors)
     employee = Employee.objects.select_for_update().get(pk=employee.pk)
+    before = {name: getattr(employee, name) for name in _OWNABLE}
     _apply(employee, data)
+    changed = {name for name in _OWNABLE if getattr(employee, name) != before[name]}
+    conflicts = extensions.history_conflicts({employee.pk: changed}).get(employee.pk, [])
+    if conflicts:
+        raise EmployeeDataError([(owner.form_field, "owned_by_history", owner.message()) for owner in conflicts])
     employee.save()
     if employee.user_id and employee.email and employee.user.email != employee.email:
         employee.user.email = employee.email

@@ -15,9 +15,11 @@ from django.utils.translation import pgettext_lazy
 from asn_portal import permissions as core_permissions
 from asn_portal.extensions import (
     DashboardCard,
+    HistoryOwnedFields,
     NavItem,
     ProfileTab,
     register_dashboard_card,
+    register_history_owner,
     register_nav_item,
     register_profile_tab,
 )
@@ -189,3 +191,42 @@ def register() -> None:
     register_dashboard_card(DashboardCard("careers-supervisor", "careers/cards/_supervisor.html", supervisor_card, 38))
     register_dashboard_card(DashboardCard("careers-candidates", "careers/cards/_candidates.html", operator_card, 45))
     register_dashboard_card(DashboardCard("careers-outlook", "careers/cards/_outlook.html", outlook_card, 46))
+    register_history_owners()
+
+
+def _with_rank_history(employee_ids) -> set[int]:
+    from careers.models import RankHistory
+
+    return set(RankHistory.objects.filter(employee_id__in=employee_ids).values_list("employee_id", flat=True))
+
+
+def _with_education_history(employee_ids) -> set[int]:
+    from careers.models import EducationHistory
+
+    return set(EducationHistory.objects.filter(employee_id__in=employee_ids).values_list("employee_id", flat=True))
+
+
+def register_history_owners() -> None:
+    """Once an employee has a rank (or education) history, their current rank and TMT (or
+    highest education) follow from it alone: the registry's forms, API and employee import may
+    no longer change them (careers.history writes them)."""
+    register_history_owner(
+        HistoryOwnedFields(
+            "careers-rank",
+            ("rank_id", "rank_tmt_on"),
+            "rank",
+            "golongan",
+            _with_rank_history,
+            lambda: str(_("The rank and its TMT follow the rank history: record the rank decree there instead.")),
+        )
+    )
+    register_history_owner(
+        HistoryOwnedFields(
+            "careers-education",
+            ("education_id",),
+            "education",
+            "pendidikan",
+            _with_education_history,
+            lambda: str(_("The education follows the education history: record the diploma there instead.")),
+        )
+    )
