@@ -96,10 +96,19 @@ The personas (asn_portal.demo.PERSONAS) have written histories, each with a clea
   regular promotions on April periods; not eligible for reguler: III/d is the ceiling of her
   S1 (and IV/a would need Ujian Dinas II and, until April 2027, more time in rank).
 
-Promotion proposals (`PromotionProposal`) are not seeded here: the proposal workflow's own
-issue part seeds proposals at every step of the workflow, through its services.
+Promotion proposals (`PromotionProposal`): at the end, `_Proposals` runs the workflow's own
+services (`careers.proposals`), so the snapshots, events, rules and notifications are genuine.
+Employees the engine finds eligible (`careers.eligibility.eligible`, one query per period),
+first those of the operator persona's OPD (the atasan persona's staff before the others), then
+the rest of the city in NIP order, get proposals for the period whose window is open on the
+day of seeding (or the next period): a few waiting for the supervisor (one of the atasan
+persona's staff when any is eligible), returned by the supervisor, approved by the
+supervisor, verified and submitted to BKN by BKPP. For the last period before the day of
+seeding, a few were granted (a decree with TMT on that period, written to the rank history as
+`record_decree` does) and one rejected. The OPD's operator proposes (the operator persona in
+her OPD, Admin BKPP elsewhere), the employee's supervisor decides, Admin BKPP does the rest.
 
-Idempotent: when a rank row of a persona exists, nothing is written; when the database holds
+Idempotent: when a rank row of a persona exists, nothing is written (no proposals either); when the database holds
 another demo city (other seed or size), nothing is written either.
 """
 
@@ -128,6 +137,7 @@ from careers.models import (
     CreditAssessment,
     CreditCoefficient,
     CreditRequirement,
+    DocumentKind,
     EducationHistory,
     ExamKind,
     ExamResult,
@@ -2150,6 +2160,7 @@ class _Writer:
         updated = self._position_since(ids)
         self._education(plan, ids, levels)
         self._report(plan, updated)
+        created += _Proposals(self.city, self.today, self.log).write()
         return created
 
     def _education(self, plan: CareerPlan, ids: Mapping[str, int], levels: Mapping[str, int]) -> None:
@@ -2188,6 +2199,129 @@ class _Writer:
                 f"Careers: {count.kind} for {count.period:%Y-%m-%d}: {count.eligible} eligible, "
                 f"{count.not_eligible} not eligible, {count.completing} completing their time in rank."
             )
+
+
+# --- Promotion proposals ---------------------------------------------------------------------
+
+# state -> how many; the live states on the open period (first the ones the operator persona
+# acts on: waiting for the supervisor, returned to her), the final ones on the past period.
+LIVE_PROPOSALS = {"proposed": 3, "returned": 2, "supervisor_approved": 3, "submitted": 3, "verified": 2}
+PAST_PROPOSALS = {"approved": 3, "rejected": 1}
+RETURN_REASONS = (  # SK pangkat missing, SKP missing
+    "SK pangkat terakhir belum dilampirkan; mohon dilengkapi.",
+    "SKP dua tahun terakhir belum diunggah; mohon dilengkapi.",
+)
+REJECT_REASON = "BKN: masa kerja dalam pangkat belum memenuhi menurut data SIASN."
+SUPERVISOR_NOTE = "Kinerja yang bersangkutan baik; disetujui."
+
+
+class _Proposals:
+    """Promotion proposals at every step of the workflow, through `careers.proposals`."""
+
+    def __init__(self, city: city_demo.DemoCity, today: dt.date, log: Callable[[str], None]):
+        self.city = city
+        self.today = today
+        self.log = log
+
+    def write(self) -> int:
+        from asn_portal.models import User
+        from careers import eligibility, periods
+
+        admin_name = next(account.username for account in self.city.accounts if account.role == "admin_bkpp")
+        self.admin = User.objects.filter(username=admin_name).first()
+        operator = Employee.objects.filter(nip=city_demo.PERSONA_OPERATOR.nip).values_list("opd_id", "user_id").first()
+        supervisor_id = (
+            Employee.objects.filter(nip=city_demo.PERSONA_SUPERVISOR.nip).values_list("pk", flat=True).first()
+        )
+        if self.admin is None or operator is None:
+            return 0
+        self.opd_id, operator_user_id = operator
+        self.operator = User.objects.filter(pk=operator_user_id).first() if operator_user_id else None
+        open_periods = periods.open_for(self.today)
+        current = open_periods[0] if open_periods else periods.next_period(self.today)
+        past = periods.periods_between(self.today - dt.timedelta(days=400), self.today - dt.timedelta(days=1))
+        persona_nips = [persona.nip for persona in city_demo.PERSONAS]
+        base = Employee.objects.filter(supervisor__user__isnull=False).exclude(nip__in=persona_nips)
+        used: set[int] = set()
+        counts: Counter[str] = Counter()
+
+        def pick(period: dt.date, wanted: int) -> list[Employee]:
+            found = list(eligibility.eligible(base, period).select_related("supervisor__user").order_by("nip"))
+
+            def order(employee: Employee) -> tuple[int, int, str]:
+                return (employee.opd_id != self.opd_id, employee.supervisor_id != supervisor_id, employee.nip)
+
+            chosen = [employee for employee in sorted(found, key=order) if employee.pk not in used][:wanted]
+            used.update(employee.pk for employee in chosen)
+            return chosen
+
+        if current is not None:
+            # The atasan persona's staff first go to "proposed": they wait in his inbox.
+            candidates = pick(current, sum(LIVE_PROPOSALS.values()))
+            # Round robin, so the first ones (the operator persona's OPD) have one of each.
+            states = [
+                state
+                for n in range(max(LIVE_PROPOSALS.values()))
+                for state, count in LIVE_PROPOSALS.items()
+                if n < count
+            ]
+            for employee, state in zip(candidates, states, strict=False):
+                self._through(employee, current, state, today=self.today if current in open_periods else None)
+                counts[state] += 1
+        if past:
+            period = past[-1]
+            candidates = pick(period, sum(PAST_PROPOSALS.values()))
+            states = [state for state, count in PAST_PROPOSALS.items() for _n in range(count)]
+            for employee, state in zip(candidates, states, strict=False):
+                self._through(employee, period, state, today=None)
+                counts[state] += 1
+        self.log(
+            "Careers: promotion proposals "
+            + ", ".join(f"{counts[state]} {state}" for state in [*LIVE_PROPOSALS, *PAST_PROPOSALS])
+            + (f" (period {current:%Y-%m-%d}" if current else " (")
+            + (f"; decided: period {past[-1]:%Y-%m-%d})." if past else ").")
+        )
+        return sum(counts.values())
+
+    def _through(self, employee: Employee, period: dt.date, state: str, *, today: dt.date | None) -> None:
+        """Propose `employee` for `period` and take the proposal on to `state`."""
+        from careers import proposals
+
+        proposer = self.operator if employee.opd_id == self.opd_id and self.operator else self.admin
+        supervisor = employee.supervisor.user
+        number = self._number(employee, period)
+        documents = list(DocumentKind.values)  # the whole dossier (the proposal keeps its kind's)
+        if state == "returned":  # what the supervisor sends it back for
+            documents.remove(DocumentKind.SKP if number % 2 else DocumentKind.SK_PANGKAT)
+        proposal = proposals.propose(employee, period_on=period, by=proposer, documents=documents, today=today)
+        if state == "returned":
+            reason = RETURN_REASONS[number % 2]
+            proposals.return_to_opd(proposal, by=supervisor, reason=reason)
+            return
+        if state == "proposed":
+            return
+        proposals.approve_as_supervisor(proposal, by=supervisor, note=SUPERVISOR_NOTE)
+        if state == "supervisor_approved":
+            return
+        proposals.verify(proposal, by=self.admin, documents=documents)
+        if state == "verified":
+            return
+        proposals.submit_to_bkn(proposal, by=self.admin, reference=f"KP-{period:%Y%m}-{number:06d}")
+        if state == "rejected":
+            proposals.reject(proposal, by=self.admin, reason=REJECT_REASON)
+        elif state == "approved":
+            decree_on = period - dt.timedelta(days=20)
+            proposals.record_decree(
+                proposal,
+                by=self.admin,
+                decree_number=f"823.3/{number % 10000:04d}/BKPP/{period.year}",
+                decree_on=decree_on,
+                tmt_on=period,
+            )
+
+    @staticmethod
+    def _number(employee: Employee, period: dt.date) -> int:
+        return (int(employee.nip[-6:]) * 31 + period.toordinal()) % 1_000_000
 
 
 def load_standing(periods: tuple[dt.date, ...]) -> dict[dt.date, frozenset[str]]:
