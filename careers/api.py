@@ -10,7 +10,7 @@ endpoint:
   operator, Admin BKPP, the Inspektorat). Rows of anyone else are left out of lists and an id
   the caller may not see is a 404 exactly like a missing one.
 - One employee's outlook (`employees/{nip}/eligibility/`) is on their profile's rank tab, so it
-  answers whoever may open the profile (`can_view_outlook`); anyone else gets a 404, as for an
+  answers whoever may open the profile (`permissions.can_view_outlook`); anyone else gets a 404, as for an
   unknown NIP. The candidates list is the candidates page's (`selectors.candidates`: BKPP
   everyone, an operator their OPDs, PNS in service holding a rank) and answers 403 to anyone
   but BKPP and operators (`permissions.can_view_candidates`).
@@ -41,7 +41,7 @@ from collections.abc import Callable
 
 import django_filters
 from django import forms
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,7 +55,6 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from asn_portal import permissions as core_permissions
 from asn_portal.drf import error_responses, object_id_or_404
 from asn_portal.drf import service_errors as _service_errors
 from asn_portal.filters import search_employees
@@ -114,23 +113,6 @@ def local_today() -> dt.date:
 
 _ERRORS = error_responses(400, 401, 403, 404)
 _P = ProposalState
-
-
-# --- Who sees what -------------------------------------------------------------------------------
-# careers/permissions.py has no predicate for histories and for one employee's outlook yet;
-# these few lines say them (to move there with the pages).
-
-
-def histories_visible_to(user, model) -> QuerySet:
-    """Rows of a history `model` of the employees `user` may see: the histories are on the
-    profile, which the Inspektorat reads too."""
-    return model.objects.filter(employee__in=core_permissions.employees_visible_to(user))
-
-
-def can_view_outlook(user, employee: Employee) -> bool:
-    """One employee's promotion outlook: it is shown on the profile's rank tab
-    (careers/extensions.py), so whoever may open the profile reads it."""
-    return core_permissions.can_view_employee(user, employee)
 
 
 def _at_step(proposal: PromotionProposal, state: str) -> PromotionProposal:
@@ -340,7 +322,7 @@ class HistoryViewSet(RetrieveMixin, CareersViewSet):
 
     def get_queryset(self):
         return (
-            histories_visible_to(self.request.user, self.model)
+            permissions.histories_visible_to(self.request.user, self.model)
             .select_related("employee", *self.related)
             .order_by("employee__name", "employee_id", *self.newest_first, "-id")
         )
@@ -527,7 +509,7 @@ class EmployeeEligibilityView(APIView):
     )
     def get(self, request, nip):
         employee = Employee.objects.filter(nip=normalize_digits(nip)).first()
-        if employee is None or not can_view_outlook(request.user, employee):
+        if employee is None or not permissions.can_view_outlook(request.user, employee):
             raise Http404(_("Employee not found."))
         period = _period(request.query_params)
         outlook = eligibility.explain(employee, period)

@@ -174,3 +174,15 @@ def can_withdraw(user, proposal: PromotionProposal) -> bool:
     if can_manage_careers(user):
         return proposal.state in P.live()
     return proposal.state in OPERATOR_WITHDRAWABLE and proposal.opd_id in core.actor_for(user).operator_opd_ids
+
+
+def histories_visible_to(user, model) -> QuerySet:
+    """Rows of a history `model` of the employees `user` may see: the histories are on the
+    profile, which the Inspektorat reads too."""
+    return model.objects.filter(employee__in=core.employees_visible_to(user))
+
+
+def can_view_outlook(user, employee: Employee) -> bool:
+    """One employee's promotion outlook: it is shown on the profile's rank tab
+    (careers/extensions.py), so whoever may open the profile reads it."""
+    return core.can_view_employee(user, employee)
