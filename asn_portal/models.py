@@ -291,6 +291,7 @@ class EmployeeStatus(models.TextChoices):
     CLTN = "cltn", _("Unpaid leave (CLTN)")
     DIBERHENTIKAN_SEMENTARA = "diberhentikan_sementara", _("Temporarily suspended")
     DIBERHENTIKAN = "diberhentikan", _("Dismissed")
+    PINDAH = "pindah_keluar", _("Transferred out to another agency")
     PENSIUN = "pensiun", _("Retired")
     MENINGGAL = "meninggal", _("Deceased")
 

@@ -1,6 +1,7 @@
 """Career records: histories (rank, position, education, SKP, service exams, angka kredit),
 awards and innovations, the promotion reference data (periods, per-kind rules, AK tables,
-golongan crossings) and promotion proposals.
+golongan crossings), promotion proposals, and study leave (tugas belajar / izin belajar) with
+its reports, extensions and service bond.
 
 Every number that drives a rule is a row here (DOMAIN.md, "Product decisions"), loaded by data
 migrations with the defaults the regulations give and editable in Django admin. The employee's
@@ -17,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from asn_portal.models import EducationLevel, Employee, Jenjang, OrgUnit, Position, PositionKind, Rank
+from asn_portal.uploads import random_name
 
 # ---------------------------------------------------------------------------------------------
 # Choices
@@ -573,3 +575,391 @@ class ProposalEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_state or '—'} → {self.to_state}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Study leave: tugas belajar and izin belajar (DOMAIN.md §7)
+# ---------------------------------------------------------------------------------------------
+
+
+class StudyKind(models.TextChoices):
+    """DOMAIN.md §7.1: tugas belajar is an assignment funded by the government or a sponsor (the
+    employee leaves daily duties); izin belajar is self-funded study outside working hours."""
+
+    TUGAS_BELAJAR = "tugas_belajar", _("Tugas belajar")
+    IZIN_BELAJAR = "izin_belajar", _("Izin belajar")
+
+
+class Accreditation(models.TextChoices):
+    """A study programme's accreditation (BAN-PT / LAM). The 2019 grades sit beside the old
+    letters: Unggul ≈ A, Baik Sekali ≈ B, Baik ≈ C. A programme abroad is judged by its
+    recognition (penyetaraan), which counts as B."""
+
+    UNGGUL = "unggul", _("Unggul")
+    A = "A", _("A")
+    BAIK_SEKALI = "baik_sekali", _("Baik Sekali")
+    B = "B", _("B")
+    BAIK = "baik", _("Baik")
+    C = "C", _("C")
+    LUAR_NEGERI = "luar_negeri", _("Abroad, recognised by the ministry")
+    NONE = "tidak_terakreditasi", _("Not accredited")
+
+    @classmethod
+    def grade(cls, value: str) -> int:
+        """4 for A and Unggul, 3 for B, Baik Sekali and a recognised programme abroad, 2 for C
+        and Baik, 0 for none: the comparison the minimum in `StudyPolicy` is read with."""
+        return ACCREDITATION_GRADES.get(value, 0)
+
+
+ACCREDITATION_GRADES = {
+    Accreditation.UNGGUL: 4,
+    Accreditation.A: 4,
+    Accreditation.BAIK_SEKALI: 3,
+    Accreditation.B: 3,
+    Accreditation.LUAR_NEGERI: 3,
+    Accreditation.BAIK: 2,
+    Accreditation.C: 2,
+    Accreditation.NONE: 0,
+}
+
+
+class Funding(models.TextChoices):
+    APBD = "apbd", _("City budget (APBD)")
+    APBN = "apbn", _("State budget (APBN)")
+    SCHOLARSHIP = "beasiswa", _("Scholarship or sponsor")
+    SELF = "mandiri", _("Self-funded")
+
+
+class StudyPolicy(models.Model):
+    """The numbers of the study-leave rules from a date on (DOMAIN.md §7.2–7.4, product
+    decisions). The policy in force on a study's planned start date applies to it."""
+
+    valid_from = models.DateField(_("valid from"), unique=True)
+    regulation = models.CharField(_("regulation"), max_length=200, blank=True)
+    min_service_months = models.PositiveSmallIntegerField(_("months as PNS before applying"), default=12)
+    min_accreditation = models.CharField(
+        _("lowest accreditation accepted"), max_length=20, choices=Accreditation.choices, default=Accreditation.B
+    )
+    release_after_months = models.PositiveSmallIntegerField(
+        _("tugas belajar longer than this many months releases the post"), default=6
+    )
+    report_every_months = models.PositiveSmallIntegerField(_("a progress report every this many months"), default=6)
+    report_grace_days = models.PositiveSmallIntegerField(_("days after a semester's end to report"), default=30)
+    extension_months = models.PositiveSmallIntegerField(_("months one extension adds"), default=12)
+    tb_extensions_before_conversion = models.PositiveSmallIntegerField(
+        _("extensions a tugas belajar keeps its kind for"),
+        default=1,
+        help_text=_("The next approved extension turns the tugas belajar into izin belajar (DOMAIN.md §7.2)."),
+    )
+    bond_multiplier = models.PositiveSmallIntegerField(_("service bond: years per study year"), default=2)
+    bond_extra_years = models.PositiveSmallIntegerField(_("service bond: years added"), default=1)
+    health_certificate_required = models.BooleanField(
+        _("tugas belajar needs a health and drug-free certificate"), default=True
+    )
+
+    class Meta:
+        verbose_name = _("study-leave policy")
+        verbose_name_plural = _("study-leave policies")
+        ordering = ["valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(report_every_months__gte=1), name="study_policy_report_every_positive"),
+            models.CheckConstraint(condition=Q(extension_months__gte=1), name="study_policy_extension_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.valid_from:%Y-%m-%d} {self.regulation}".strip()
+
+
+class StudyLevelRule(models.Model):
+    """Per education level, from a date on: the tugas belajar age cap on the start date (and the
+    higher cap for 3T areas or critical posts, recorded for BKPP's judgement), and the longest
+    study allowed (DOMAIN.md §7.2). `izin_max_months` empty: no limit for izin belajar."""
+
+    level = models.ForeignKey(EducationLevel, verbose_name=_("level"), on_delete=models.PROTECT, related_name="+")
+    valid_from = models.DateField(_("valid from"))
+    tugas_max_age = models.PositiveSmallIntegerField(_("tugas belajar: highest age on the start date"))
+    tugas_max_age_special = models.PositiveSmallIntegerField(
+        _("tugas belajar: highest age for 3T areas or critical posts"), null=True, blank=True
+    )
+    tugas_max_months = models.PositiveSmallIntegerField(_("tugas belajar: longest study, months"))
+    izin_max_months = models.PositiveSmallIntegerField(_("izin belajar: longest study, months"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("study rule per level")
+        verbose_name_plural = _("study rules per level")
+        ordering = ["level__order", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "valid_from"], name="study_level_rule_level_from"),
+            models.CheckConstraint(condition=Q(tugas_max_months__gte=1), name="study_level_rule_months_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.level}: {self.tugas_max_age} / {self.tugas_max_months}"
+
+
+class StudyState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Waiting for the supervisor")
+    RETURNED = "returned", _("Returned for correction")
+    RECOMMENDED = "recommended", _("Recommended by the supervisor")
+    CHECKED = "checked", _("Complete, waiting for BKPP")
+    APPROVED = "approved", _("Approved, not started yet")
+    ONGOING = "ongoing", _("Studying")
+    COMPLETED = "completed", _("Completed")
+    TERMINATED = "terminated", _("Terminated")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    @classmethod
+    def in_review(cls):
+        return (cls.SUBMITTED, cls.RETURNED, cls.RECOMMENDED, cls.CHECKED)
+
+    @classmethod
+    def open(cls):
+        """An application or a study that stops the employee from applying again."""
+        return (cls.DRAFT, *cls.in_review(), cls.APPROVED, cls.ONGOING)
+
+    @classmethod
+    def final(cls):
+        return (cls.COMPLETED, cls.TERMINATED, cls.REJECTED, cls.WITHDRAWN)
+
+
+class TerminationReason(models.TextChoices):
+    FAILED = "failed", _("Did not pass (failed the study)")
+    WITHDREW = "withdrew", _("Withdrew from the study")
+    MISCONDUCT = "misconduct", _("Misconduct")
+    OTHER = "other", _("Other")
+
+
+class StudyLeave(models.Model):
+    """One application for tugas belajar or izin belajar and, once approved, the study itself:
+    its reports, extensions, completion and the service bond after a tugas belajar.
+
+    `next_report_due_on` is the due date of the first progress report not yet sent, kept by
+    the services so "overdue" is one indexed comparison. `released_position` is the post a
+    tugas belajar released (DOMAIN.md §7.3), given back at the end when it is free."""
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.PROTECT, related_name="study_leaves"
+    )
+    opd = models.ForeignKey(OrgUnit, verbose_name=_("OPD"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=StudyKind.choices)
+    level = models.ForeignKey(EducationLevel, verbose_name=_("level"), on_delete=models.PROTECT, related_name="+")
+    program = models.CharField(_("study programme"), max_length=200)
+    institution = models.CharField(_("institution"), max_length=200)
+    accreditation = models.CharField(_("programme accreditation"), max_length=20, choices=Accreditation.choices)
+    country = models.CharField(_("country"), max_length=80, default="Indonesia")
+    starts_on = models.DateField(_("start date"))
+    ends_on = models.DateField(_("planned end date"))
+    funding = models.CharField(_("funding"), max_length=20, choices=Funding.choices)
+    sponsor = models.CharField(_("sponsor"), max_length=200, blank=True)
+    relevance = models.TextField(_("relevance to the position"))
+    state = models.CharField(_("state"), max_length=20, choices=StudyState.choices, default=StudyState.DRAFT)
+    eligibility = models.JSONField(_("eligibility when submitted"), default=dict, blank=True)
+    decree_number = models.CharField(_("decree (SK) number"), max_length=100, blank=True)
+    decree_on = models.DateField(_("decree date"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    extensions = models.PositiveSmallIntegerField(_("extensions approved"), default=0)
+    converted_on = models.DateField(_("turned into izin belajar on"), null=True, blank=True)
+    released_position = models.ForeignKey(
+        Position,
+        verbose_name=_("released post"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    needs_reappointment = models.BooleanField(_("needs reappointment to a post"), default=False)
+    next_report_due_on = models.DateField(_("next progress report due"), null=True, blank=True)
+    finished_on = models.DateField(_("finished on"), null=True, blank=True)
+    returned_on = models.DateField(_("back at work on"), null=True, blank=True)
+    termination_reason = models.CharField(
+        _("termination reason"), max_length=20, choices=TerminationReason.choices, blank=True
+    )
+    bond_years = models.PositiveSmallIntegerField(_("service bond, years"), null=True, blank=True)
+    bond_ends_on = models.DateField(_("service bond ends on"), null=True, blank=True)
+    bond_broken_on = models.DateField(_("left the service during the bond on"), null=True, blank=True)
+    bond_remaining_months = models.PositiveSmallIntegerField(_("bond months left when leaving"), null=True, blank=True)
+    diploma = models.ForeignKey(
+        EducationHistory,
+        verbose_name=_("diploma"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("study leave")
+        verbose_name_plural = _("study leaves")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee"],
+                condition=Q(state__in=StudyState.open()),
+                name="study_leave_one_open_per_employee",
+            ),
+            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="study_leave_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(kind="izin_belajar") | ~Q(funding="mandiri"), name="study_leave_tugas_not_self_funded"
+            ),
+            models.CheckConstraint(
+                condition=Q(bond_ends_on__isnull=True) | Q(kind="tugas_belajar") | Q(converted_on__isnull=False),
+                name="study_leave_bond_only_after_tugas",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["approved", "ongoing", "completed"]) | ~Q(decree_number=""),
+                name="study_leave_decree_when_approved",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["opd", "state"], name="study_leave_opd_state"),
+            models.Index(fields=["state", "kind"], name="study_leave_state_kind"),
+            models.Index(fields=["state", "next_report_due_on"], name="study_leave_report_due"),
+            models.Index(fields=["bond_ends_on"], name="study_leave_bond_ends"),
+            models.Index(fields=["starts_on"], name="study_leave_starts"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.level} — {self.employee}"
+
+    @property
+    def is_tugas(self) -> bool:
+        return self.kind == StudyKind.TUGAS_BELAJAR
+
+
+class StudyDocumentKind(models.TextChoices):
+    ACCEPTANCE = "acceptance", _("Letter of acceptance (LoA)")
+    ACCREDITATION = "accreditation", _("Programme accreditation certificate")
+    RECOMMENDATION = "recommendation", _("Supervisor's recommendation")
+    NO_SANCTION = "no_sanction", _("Statement of no disciplinary sanction")
+    SPONSOR = "sponsor", _("Sponsor's or scholarship's guarantee")
+    HEALTH = "health", _("Health and drug-free certificate")
+    OTHER = "other", _("Other document")
+
+
+def _study_document_path(instance, filename):
+    return random_name(instance, filename, "careers/study")
+
+
+class StudyDocument(models.Model):
+    """A document of an application, stored privately under a random name; one per kind (a new
+    upload replaces the old one)."""
+
+    leave = models.ForeignKey(StudyLeave, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("document"), max_length=20, choices=StudyDocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=_study_document_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("study-leave document")
+        verbose_name_plural = _("study-leave documents")
+        ordering = ["leave", "kind"]
+        constraints = [models.UniqueConstraint(fields=["leave", "kind"], name="study_document_one_per_kind")]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+def _study_report_path(instance, filename):
+    return random_name(instance, filename, "careers/study-reports")
+
+
+class StudyReport(models.Model):
+    """The progress report of one semester: the GPA (IPK) and the transcript."""
+
+    leave = models.ForeignKey(StudyLeave, on_delete=models.CASCADE, related_name="reports")
+    semester = models.PositiveSmallIntegerField(_("semester"))
+    due_on = models.DateField(_("due on"))
+    gpa = models.DecimalField(_("GPA (IPK)"), max_digits=3, decimal_places=2)
+    credits = models.PositiveSmallIntegerField(_("credits (SKS) so far"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    transcript = models.FileField(_("transcript"), upload_to=_study_report_path)
+    transcript_name = models.CharField(_("file name"), max_length=255)
+    transcript_type = models.CharField(_("type"), max_length=100)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("study progress report")
+        verbose_name_plural = _("study progress reports")
+        ordering = ["leave", "semester"]
+        constraints = [
+            models.UniqueConstraint(fields=["leave", "semester"], name="study_report_one_per_semester"),
+            models.CheckConstraint(condition=Q(semester__gte=1, semester__lte=20), name="study_report_semester_range"),
+            models.CheckConstraint(condition=Q(gpa__gte=0, gpa__lte=4), name="study_report_gpa_0_4"),
+        ]
+
+    def __str__(self):
+        return f"{self.leave_id} semester {self.semester}"
+
+    @property
+    def submitted_late(self) -> bool:
+        return self.submitted_at.date() > self.due_on
+
+
+class ExtensionState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class StudyExtension(models.Model):
+    """A request to study longer (DOMAIN.md §7.2): BKPP approves or rejects it."""
+
+    leave = models.ForeignKey(StudyLeave, on_delete=models.CASCADE, related_name="extension_requests")
+    months = models.PositiveSmallIntegerField(_("months"))
+    reason = models.TextField(_("reason"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=ExtensionState.choices, default=ExtensionState.REQUESTED
+    )
+    previous_ends_on = models.DateField(_("planned end before"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        verbose_name = _("study extension")
+        verbose_name_plural = _("study extensions")
+        ordering = ["leave", "requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["leave"], condition=Q(state="requested"), name="study_extension_one_pending"
+            ),
+            models.CheckConstraint(condition=Q(months__gte=1), name="study_extension_months_positive"),
+        ]
+
+    def __str__(self):
+        return f"+{self.months} ({self.get_state_display()})"
+
+
+class StudyEvent(models.Model):
+    """One step of an application or a study: who, when, from and to which state, what
+    (`action`) and why. Steps that do not change the state (a report, an extension request)
+    keep `from_state == to_state`."""
+
+    leave = models.ForeignKey(StudyLeave, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["leave", "at"], name="study_event_at")]
+
+    def __str__(self):
+        return f"{self.action}: {self.from_state or '—'} → {self.to_state}"

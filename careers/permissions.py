@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from asn_portal import permissions as core
 from asn_portal.models import Employee
-from careers.models import PromotionProposal, ProposalState
+from careers.models import PromotionProposal, ProposalState, StudyLeave, StudyState
 
 P = ProposalState
 # An operator may withdraw their OPD's proposal until BKPP has verified it; BKPP at any live step.
@@ -186,3 +186,141 @@ def can_view_outlook(user, employee: Employee) -> bool:
     """One employee's promotion outlook: it is shown on the profile's rank tab
     (careers/extensions.py), so whoever may open the profile reads it."""
     return core.can_view_employee(user, employee)
+
+
+# ---------------------------------------------------------------------------------------------
+# Study leave (tugas belajar / izin belajar)
+# ---------------------------------------------------------------------------------------------
+#
+# - Pegawai: applies for themselves, edits and sends while draft or returned, withdraws before
+#   the decision, sends semester reports, asks for an extension.
+# - Atasan: recommends or returns their subordinates' applications.
+# - Operator OPD: reads their OPDs' applications and studies, checks completeness (or returns),
+#   attaches documents, sends reports and extension requests on the employee's behalf.
+# - Admin BKPP: everything: the supervisor's step when there is no supervisor account, the
+#   decision with the decree, extensions, completion and termination.
+# - Inspektorat: nothing here (the application's sanction question is answered by the
+#   integrity standing, not by showing records).
+# Nobody decides on their own application.
+
+
+def studies_visible_to(user) -> QuerySet[StudyLeave]:
+    if not getattr(user, "is_authenticated", False):
+        return StudyLeave.objects.none()
+    if can_manage_careers(user):
+        return StudyLeave.objects.all()
+    actor = core.actor_for(user)
+    condition = Q(pk__in=[])
+    if actor.employee_id is not None:
+        condition |= Q(employee_id=actor.employee_id) | (
+            Q(employee__supervisor_id=actor.employee_id) & ~Q(state=StudyState.DRAFT)
+        )
+    if actor.operator_opd_ids:
+        condition |= Q(opd_id__in=actor.operator_opd_ids) & ~Q(state=StudyState.DRAFT)
+    return StudyLeave.objects.filter(condition)
+
+
+def get_study_for_user(user, pk: int) -> StudyLeave:
+    """A study leave `user` may see, or 404 — the same for "missing" and "not yours"."""
+    leave = (
+        studies_visible_to(user)
+        .select_related(
+            "employee__rank",
+            "employee__position",
+            "employee__unit",
+            "employee__education",
+            "employee__supervisor__user",
+            "employee__user",
+            "opd",
+            "level",
+            "released_position",
+            "created_by",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if leave is None:
+        raise Http404(_("Study leave not found."))
+    return leave
+
+
+def can_view_study_lists(user) -> bool:
+    """The lists of applications and the roster of studies and bonds: BKPP and operators."""
+    return can_view_candidates(user)
+
+
+def _operator_of(user, leave: StudyLeave) -> bool:
+    return leave.opd_id in core.actor_for(user).operator_opd_ids and not _is_own(user, leave.employee_id)
+
+
+def _bkpp(user, leave: StudyLeave) -> bool:
+    return can_manage_careers(user) and not _is_own(user, leave.employee_id)
+
+
+def can_apply_for_study(user, employee: Employee) -> bool:
+    """An employee applies for themselves."""
+    return _is_own(user, employee.pk)
+
+
+def can_edit_study(user, leave: StudyLeave) -> bool:
+    return leave.state in (StudyState.DRAFT, StudyState.RETURNED) and _is_own(user, leave.employee_id)
+
+
+def can_attach_study_document(user, leave: StudyLeave) -> bool:
+    if leave.state in (StudyState.DRAFT, StudyState.RETURNED) and _is_own(user, leave.employee_id):
+        return True
+    return leave.state in (StudyState.SUBMITTED, StudyState.RECOMMENDED) and (
+        _operator_of(user, leave) or _bkpp(user, leave)
+    )
+
+
+def _has_supervisor_account(leave: StudyLeave) -> bool:
+    supervisor = leave.employee.supervisor
+    return supervisor is not None and supervisor.user_id is not None
+
+
+def can_recommend_study(user, leave: StudyLeave) -> bool:
+    """The direct supervisor; BKPP when the employee has no supervisor who can sign in."""
+    if leave.state != StudyState.SUBMITTED or _is_own(user, leave.employee_id):
+        return False
+    actor = core.actor_for(user)
+    if actor.employee_id is not None and leave.employee.supervisor_id == actor.employee_id:
+        return True
+    return _bkpp(user, leave) and not _has_supervisor_account(leave)
+
+
+def can_check_study(user, leave: StudyLeave) -> bool:
+    return leave.state == StudyState.RECOMMENDED and (_operator_of(user, leave) or _bkpp(user, leave))
+
+
+def can_decide_study(user, leave: StudyLeave) -> bool:
+    """BKPP's decision on an application (checked) and on extensions (ongoing)."""
+    return leave.state in (StudyState.CHECKED, StudyState.ONGOING) and _bkpp(user, leave)
+
+
+def can_return_study(user, leave: StudyLeave) -> bool:
+    if leave.state == StudyState.SUBMITTED:
+        return can_recommend_study(user, leave)
+    if leave.state == StudyState.RECOMMENDED:
+        return can_check_study(user, leave)
+    return leave.state == StudyState.CHECKED and _bkpp(user, leave)
+
+
+def can_withdraw_study(user, leave: StudyLeave) -> bool:
+    live = (StudyState.DRAFT, StudyState.SUBMITTED, StudyState.RETURNED, StudyState.RECOMMENDED, StudyState.CHECKED)
+    return leave.state in live and _is_own(user, leave.employee_id)
+
+
+def can_report_study(user, leave: StudyLeave) -> bool:
+    if leave.state != StudyState.ONGOING:
+        return False
+    return _is_own(user, leave.employee_id) or _operator_of(user, leave) or _bkpp(user, leave)
+
+
+def can_request_study_extension(user, leave: StudyLeave) -> bool:
+    return can_report_study(user, leave)
+
+
+def can_close_study(user, leave: StudyLeave) -> bool:
+    """Completion and termination are BKPP's."""
+    return leave.state == StudyState.ONGOING and _bkpp(user, leave)

@@ -103,15 +103,21 @@ def restore_reference_data() -> None:
 
     from asn_portal.models import Rank
     from asn_portal.roles import sync_role_permissions
-    from careers.models import PromotionRule
+    from careers.models import PromotionRule, StudyPolicy
     from integrity.models import SanctionType
 
-    if Rank.objects.count() == 17 and SanctionType.objects.exists() and PromotionRule.objects.exists():
+    if (
+        Rank.objects.count() == 17
+        and SanctionType.objects.exists()
+        and PromotionRule.objects.exists()
+        and StudyPolicy.objects.exists()
+    ):
         return
     for module in (
         "asn_portal.migrations.0002_reference_data",
         "integrity.migrations.0002_sanction_types",
         "careers.migrations.0002_reference_data",
+        "careers.migrations.0004_study_reference_data",
     ):
         importlib.import_module(module).load(apps, None)
     sync_role_permissions()
