@@ -9,6 +9,13 @@ class CareersConfig(AppConfig):
     verbose_name = _("Careers")
 
     def ready(self):
+        from asn_portal.models import Role
+        from asn_portal.roles import ROLE_PERMISSIONS
+        from careers.admin import role_permissions
+
+        # Admin BKPP edits the careers reference data in the Django admin (synced after migrate).
+        ROLE_PERMISSIONS[Role.ADMIN_BKPP.value] |= role_permissions()
+
         from careers import (
             audit,  # noqa: F401  (registers the history models with django-auditlog)
             importing,
@@ -18,6 +25,7 @@ class CareersConfig(AppConfig):
 
         # After asn_portal's ready() (INSTALLED_APPS order): the profile tabs replace the core
         # placeholders of the same slugs; dashboard cards and the "Promotion" menu entry.
-        from careers import extensions
+        from careers import extensions, signals
 
         extensions.register()
+        signals.connect()
