@@ -46,6 +46,7 @@ from asn_portal.models import (
 )
 from asn_portal.nip import IdentifierError, parse_nip
 from asn_portal.services import ServiceError
+from careers import periods
 from careers.models import (
     Award,
     AwardKind,
@@ -151,37 +152,12 @@ def _copy_back(target: Employee, source: Employee, fields: Iterable[str]) -> Non
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Regime:
-    valid_from: dt.date
-    months: tuple[int, ...]
-    name: str
-
-
-def load_regimes() -> list[Regime]:
-    """Every promotion period regime, oldest first (one query)."""
-    return [
-        Regime(regime.valid_from, tuple(int(m) for m in regime.months), regime.name)
-        for regime in PromotionRegime.objects.order_by("valid_from")
-    ]
-
-
-def regime_on(regimes: Sequence[Regime], day: dt.date) -> Regime | None:
-    """The regime in force on `day`: the latest whose `valid_from` is not after it."""
-    current = None
-    for regime in regimes:
-        if regime.valid_from > day:
-            break
-        current = regime
-    return current
-
-
-def _is_period_date(day: dt.date, regimes: Sequence[Regime] | None = None) -> bool:
-    """Whether promotions may take effect on `day` (DOMAIN.md §3.2): the 1st of one of the
-    months of the regime in force that day. Before the first regime there is nothing to check
-    against, so any day passes. (careers.periods, when it exists, is the full version.)"""
-    regime = regime_on(load_regimes() if regimes is None else regimes, day)
-    return regime is None or (day.day == 1 and day.month in regime.months)
+def _is_period_date(day: dt.date, regimes: Sequence[PromotionRegime] | None = None) -> bool:
+    """Whether promotions may take effect on `day` (DOMAIN.md §3.2, careers.periods): the 1st
+    of one of the months of the regime in force that day. Before the first regime there is
+    nothing to check against, so any day passes."""
+    regimes = periods.load_regimes() if regimes is None else regimes
+    return periods.in_force(regimes, day) is None or periods.is_period_under(regimes, day)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,7 +216,7 @@ def check_rank_entry(
     *,
     is_pppk: bool,
     cpns_tmt_on: dt.date | None,
-    regimes: Sequence[Regime],
+    regimes: Sequence[PromotionRegime],
     demotion_backed: bool,
     service_years: int = 0,
     service_months: int = 0,
@@ -275,7 +251,7 @@ def check_rank_entry(
             "tmt_on",
         )
     if new.kind in PERIOD_BOUND_KINDS:
-        regime = regime_on(regimes, new.tmt_on)
+        regime = periods.in_force(regimes, new.tmt_on)
         if regime is not None and not _is_period_date(new.tmt_on, regimes):
             raise ServiceError(
                 _(
@@ -402,7 +378,7 @@ def record_rank(
         new,
         is_pppk=locked.is_pppk,
         cpns_tmt_on=locked.cpns_tmt_on,
-        regimes=load_regimes() if kind in PERIOD_BOUND_KINDS else (),
+        regimes=periods.load_regimes() if kind in PERIOD_BOUND_KINDS else (),
         demotion_backed=kind == RankEntryKind.DEMOTION and _demotion_backed(locked, tmt_on),
         service_years=service_years,
         service_months=service_months,

@@ -60,7 +60,7 @@ from asn_portal.importing import (
 from asn_portal.models import EducationLevel, Employee, Jenjang, OrgUnit, Position, PositionKind, Rank, User
 from asn_portal.nip import format_nip
 from asn_portal.services import ServiceError
-from careers import history
+from careers import history, periods
 from careers.models import (
     CreditAssessment,
     EducationHistory,
@@ -459,7 +459,7 @@ class _RankImport(_HistoryImport):
             ):
                 recorded.setdefault(employee_id, []).append(history.RankEntry(rank_id, code, tmt_on, kind))
                 decrees[(employee_id, tmt_on)] = (number, decree_on)
-        regimes = history.load_regimes()
+        regimes = periods.load_regimes()
         demoted = {row.employee.pk for row in rows if row.values["kind"] == RankEntryKind.DEMOTION}
         sanctions: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
         if demoted:

@@ -26,12 +26,18 @@ from careers.models import PromotionRegime
 _SEARCH_MONTHS = 12 * 5
 
 
-def _regimes() -> list[PromotionRegime]:
-    # A handful of rows; read once per call so an edit in the admin applies at once.
+def load_regimes() -> list[PromotionRegime]:
+    """Every regime, oldest first (one query). A handful of rows, read once per call so an edit
+    in the admin applies at once; batch callers (imports) load them once and pass them on."""
     return list(PromotionRegime.objects.order_by("valid_from"))
 
 
-def _in_force(regimes: Sequence[PromotionRegime], day: dt.date) -> PromotionRegime | None:
+_regimes = load_regimes
+
+
+def in_force(regimes: Sequence[PromotionRegime], day: dt.date) -> PromotionRegime | None:
+    """Of `regimes` (oldest first), the one in force on `day`: the latest whose `valid_from`
+    is not after it."""
     found = None
     for regime in regimes:
         if regime.valid_from <= day:
@@ -41,15 +47,16 @@ def _in_force(regimes: Sequence[PromotionRegime], day: dt.date) -> PromotionRegi
     return found
 
 
-def _is_period(regimes: Sequence[PromotionRegime], day: dt.date) -> bool:
-    regime = _in_force(regimes, day)
+def is_period_under(regimes: Sequence[PromotionRegime], day: dt.date) -> bool:
+    """Whether `day` is a promotion date under the regime of `regimes` in force on it."""
+    regime = in_force(regimes, day)
     return day.day == 1 and regime is not None and day.month in (regime.months or [])
 
 
 def _first_on_or_after(regimes: Sequence[PromotionRegime], day: dt.date) -> dt.date | None:
     candidate = day if day.day == 1 else (day.replace(day=1) + relativedelta(months=1))
     for _step in range(_SEARCH_MONTHS):
-        if _is_period(regimes, candidate):
+        if is_period_under(regimes, candidate):
             return candidate
         candidate += relativedelta(months=1)
     return None
@@ -57,12 +64,12 @@ def _first_on_or_after(regimes: Sequence[PromotionRegime], day: dt.date) -> dt.d
 
 def regime_on(day: dt.date) -> PromotionRegime | None:
     """The period regime in force on `day` (None before the first one)."""
-    return _in_force(_regimes(), day)
+    return in_force(_regimes(), day)
 
 
 def is_period(day: dt.date) -> bool:
     """Whether `day` is a promotion date (TMT) under the regime in force on it."""
-    return _is_period(_regimes(), day)
+    return is_period_under(_regimes(), day)
 
 
 def check_period(day: dt.date) -> dt.date:
@@ -71,7 +78,7 @@ def check_period(day: dt.date) -> dt.date:
     if day is None:
         raise ServiceError(_("Choose a promotion period."), "not_a_period", "period")
     regimes = _regimes()
-    if _is_period(regimes, day):
+    if is_period_under(regimes, day):
         return day
     following = _first_on_or_after(regimes, day + dt.timedelta(days=1))
     if following is None:
@@ -99,7 +106,7 @@ def periods_between(start: dt.date, end: dt.date) -> list[dt.date]:
 def _iter_periods(regimes: Sequence[PromotionRegime], start: dt.date, end: dt.date) -> Iterator[dt.date]:
     candidate = start if start.day == 1 else start.replace(day=1) + relativedelta(months=1)
     while candidate <= end:
-        if _is_period(regimes, candidate):
+        if is_period_under(regimes, candidate):
             yield candidate
         candidate += relativedelta(months=1)
 
@@ -110,7 +117,7 @@ def window(period: dt.date) -> tuple[dt.date, dt.date, dt.date]:
     `internal_deadline_days` before the close (never before the opening). Raises
     `ServiceError` (`not_a_period`) if `period` is not a period."""
     check_period(period)
-    return _window(_in_force(_regimes(), period), period)
+    return _window(in_force(_regimes(), period), period)
 
 
 def _window(regime: PromotionRegime, period: dt.date) -> tuple[dt.date, dt.date, dt.date]:
@@ -129,7 +136,7 @@ def open_for(day: dt.date, *, internal: bool = True) -> list[dt.date]:
     found = []
     # A window opens a few months before its period at most: a year ahead is enough.
     for period in _iter_periods(regimes, day, day + relativedelta(months=12)):
-        opens, closes, deadline = _window(_in_force(regimes, period), period)
+        opens, closes, deadline = _window(in_force(regimes, period), period)
         if opens <= day <= (deadline if internal else closes):
             found.append(period)
     return found
