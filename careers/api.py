@@ -807,6 +807,8 @@ class ProposalViewSet(RetrieveMixin, CareersViewSet):
                 decree_on=data["decree_on"],
                 tmt_on=data["tmt_on"],
                 rank=data["rank"],
+                service_years=data["service_years"],
+                service_months=data["service_months"],
             )
         return self.read_response(proposal)
 

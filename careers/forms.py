@@ -253,6 +253,8 @@ class DecreeForm(CareersForm):
         "tmt_on": "tmt_on",
         "period": "tmt_on",
         "rank": "rank",
+        "service_years": "service_years",
+        "service_months": "service_months",
     }
 
     decree_number = forms.CharField(
@@ -270,6 +272,12 @@ class DecreeForm(CareersForm):
         error_messages={"required": _("Enter the TMT.")},
     )
     rank = forms.ModelChoiceField(label=_("New rank"), queryset=Rank.objects.none())
+    service_years = forms.IntegerField(
+        label=_("Masa kerja golongan on the decree, years"), min_value=0, max_value=60, initial=0, required=False
+    )
+    service_months = forms.IntegerField(
+        label=_("Masa kerja golongan on the decree, months"), min_value=0, max_value=11, initial=0, required=False
+    )
 
     def __init__(self, *args, from_rank_id: int = 0, **kwargs):
         super().__init__(*args, **kwargs)

@@ -32,9 +32,6 @@ def load_regimes() -> list[PromotionRegime]:
     return list(PromotionRegime.objects.order_by("valid_from"))
 
 
-_regimes = load_regimes
-
-
 def in_force(regimes: Sequence[PromotionRegime], day: dt.date) -> PromotionRegime | None:
     """Of `regimes` (oldest first), the one in force on `day`: the latest whose `valid_from`
     is not after it."""
@@ -64,12 +61,12 @@ def _first_on_or_after(regimes: Sequence[PromotionRegime], day: dt.date) -> dt.d
 
 def regime_on(day: dt.date) -> PromotionRegime | None:
     """The period regime in force on `day` (None before the first one)."""
-    return in_force(_regimes(), day)
+    return in_force(load_regimes(), day)
 
 
 def is_period(day: dt.date) -> bool:
     """Whether `day` is a promotion date (TMT) under the regime in force on it."""
-    return is_period_under(_regimes(), day)
+    return is_period_under(load_regimes(), day)
 
 
 def check_period(day: dt.date) -> dt.date:
@@ -77,7 +74,7 @@ def check_period(day: dt.date) -> dt.date:
     with the next period in the message otherwise."""
     if day is None:
         raise ServiceError(_("Choose a promotion period."), "not_a_period", "period")
-    regimes = _regimes()
+    regimes = load_regimes()
     if is_period_under(regimes, day):
         return day
     following = _first_on_or_after(regimes, day + dt.timedelta(days=1))
@@ -94,13 +91,13 @@ def check_period(day: dt.date) -> dt.date:
 def next_period(after_day: dt.date, *, inclusive: bool = False) -> dt.date | None:
     """The first promotion period after `after_day` (on or after it with `inclusive`)."""
     start = after_day if inclusive else after_day + dt.timedelta(days=1)
-    return _first_on_or_after(_regimes(), start)
+    return _first_on_or_after(load_regimes(), start)
 
 
 def periods_between(start: dt.date, end: dt.date) -> list[dt.date]:
     """Every promotion period from `start` to `end`, both included, each under the regime in
     force on it (so a range across 1 October 2025 switches from six a year to twelve)."""
-    return list(_iter_periods(_regimes(), start, end))
+    return list(_iter_periods(load_regimes(), start, end))
 
 
 def _iter_periods(regimes: Sequence[PromotionRegime], start: dt.date, end: dt.date) -> Iterator[dt.date]:
@@ -117,7 +114,7 @@ def window(period: dt.date) -> tuple[dt.date, dt.date, dt.date]:
     `internal_deadline_days` before the close (never before the opening). Raises
     `ServiceError` (`not_a_period`) if `period` is not a period."""
     check_period(period)
-    return _window(in_force(_regimes(), period), period)
+    return _window(in_force(load_regimes(), period), period)
 
 
 def _window(regime: PromotionRegime, period: dt.date) -> tuple[dt.date, dt.date, dt.date]:
@@ -132,7 +129,7 @@ def _window(regime: PromotionRegime, period: dt.date) -> tuple[dt.date, dt.date,
 def open_for(day: dt.date, *, internal: bool = True) -> list[dt.date]:
     """The periods whose proposal window is open on `day`, up to BKPP's internal deadline (or
     up to BKN's close with `internal=False`). Usually one."""
-    regimes = _regimes()
+    regimes = load_regimes()
     found = []
     # A window opens a few months before its period at most: a year ahead is enough.
     for period in _iter_periods(regimes, day, day + relativedelta(months=12)):

@@ -323,10 +323,13 @@ def record_decree(
     decree_on: dt.date,
     tmt_on: dt.date,
     rank: Rank | None = None,
+    service_years: int = 0,
+    service_months: int = 0,
 ) -> PromotionProposal:
     """The promotion is granted: the decree (or PERTEK) number, its date, the TMT (a period
-    date) and the new rank (the proposed one unless BKN decided otherwise) — written to the
-    rank history, which sets the employee's current rank, in this same transaction."""
+    date), the new rank (the proposed one unless BKN decided otherwise) and the masa kerja
+    golongan the decree states — written to the rank history, which sets the employee's
+    current rank, in this same transaction."""
     decree_number = (decree_number or "").strip()
     if not decree_number:
         raise ServiceError(_("Enter the decree number."), "decree_number_required", "decree_number")
@@ -345,6 +348,8 @@ def record_decree(
         kind=proposal.kind,
         decree_number=decree_number,
         decree_on=decree_on,
+        service_years=service_years,
+        service_months=service_months,
         by=by,
     )
     proposal.decree_number = decree_number

@@ -81,10 +81,10 @@ class PeriodChoice:
 def period_choices(on: dt.date, count: int = PERIODS_OFFERED) -> list[PeriodChoice]:
     """The coming promotion periods from `on` whose BKN window has not closed, with their
     windows. One query (the regimes), read through `careers.periods`' own helpers."""
-    regimes = periods._regimes()
+    regimes = periods.load_regimes()
     found = []
     for period in periods._iter_periods(regimes, on, on + relativedelta(months=count + 3)):
-        opens, closes, deadline = periods._window(periods._in_force(regimes, period), period)
+        opens, closes, deadline = periods._window(periods.in_force(regimes, period), period)
         if closes < on:
             continue
         found.append(PeriodChoice(period, opens, closes, deadline, opens <= on <= deadline))

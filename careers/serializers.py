@@ -523,3 +523,9 @@ class ProposalDecreeSerializer(serializers.Serializer):
         default=None,
         help_text=_('The rank granted, e.g. "III/b"; default: the proposed one.'),
     )
+    service_years = serializers.IntegerField(
+        min_value=0, max_value=60, default=0, help_text=_("Masa kerja golongan the decree states: years.")
+    )
+    service_months = serializers.IntegerField(
+        min_value=0, max_value=11, default=0, help_text=_("Masa kerja golongan the decree states: months (0–11).")
+    )

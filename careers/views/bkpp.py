@@ -465,6 +465,8 @@ def proposal_decree(request, pk: int):
                 decree_on=data["decree_on"],
                 tmt_on=data["tmt_on"],
                 rank=data["rank"],
+                service_years=data["service_years"] or 0,
+                service_months=data["service_months"] or 0,
             )
         except ServiceError as error:
             form.add_service_error(error)

@@ -123,7 +123,13 @@ def test_propose_approve_verify_submit_and_decree_promote_the_employee(city, log
     decreed = _post(
         bkpp,
         _url("proposal-decree", pk),
-        {"decree_number": "823.3/1201/BKPP/2026", "decree_on": "2026-11-25", "tmt_on": "2027-01-01"},
+        {
+            "decree_number": "823.3/1201/BKPP/2026",
+            "decree_on": "2026-11-25",
+            "tmt_on": "2027-01-01",
+            "service_years": 6,
+            "service_months": 10,
+        },
     )
 
     assert (proposed["state"], proposed["kind"], proposed["period_on"]) == ("proposed", "reguler", "2027-01-01")
@@ -157,6 +163,7 @@ def test_propose_approve_verify_submit_and_decree_promote_the_employee(city, log
     ]
     assert body["events"][1]["reason"] == "Layak"
     entry = RankHistory.objects.get(employee=city.staff_a)
+    assert (entry.service_years, entry.service_months) == (6, 10)
     assert (entry.rank.code, entry.tmt_on, entry.kind, entry.decree_number) == (
         "III/b",
         PERIOD,
@@ -362,6 +369,8 @@ def test_a_decree_whose_tmt_is_not_a_period_is_refused_and_nothing_is_written(ci
         ({"rank_code": "V/a"}, "validation_error", "rank_code"),
         ({"tmt_on": None}, "validation_error", "tmt_on"),
         ({"decree_on": "kemarin"}, "validation_error", "decree_on"),
+        ({"service_months": 12}, "validation_error", "service_months"),
+        ({"service_years": -1}, "validation_error", "service_years"),
     ],
 )
 def test_a_bad_decree_is_a_400_naming_the_field_and_nothing_is_written(city, login, data, code, field):

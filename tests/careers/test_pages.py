@@ -561,13 +561,22 @@ def test_recording_the_decree_changes_the_rank_on_the_profile(city, login, caree
 
     response = client.post(
         reverse("careers:proposal-decree", args=[proposal.pk]),
-        {"decree_number": "B-101/KP/2026", "decree_on": "2026-12-20", "tmt_on": PERIOD.isoformat(), "rank": "11"},
+        {
+            "decree_number": "B-101/KP/2026",
+            "decree_on": "2026-12-20",
+            "tmt_on": PERIOD.isoformat(),
+            "rank": "11",
+            "service_years": "10",
+            "service_months": "4",
+        },
     )
     profile = client.get(reverse("portal:employee-detail", args=[careers.outsider.pk]), {"tab": "pangkat"})
 
     assert response.status_code == 302
     assert state_of(proposal) == P.APPROVED
     assert Employee.objects.get(pk=careers.outsider.pk).rank.code == "III/c"
+    entry = RankHistory.objects.get(employee=careers.outsider, tmt_on=PERIOD)
+    assert (entry.service_years, entry.service_months) == (10, 4)
     page = text(profile)
     assert 'data-rank="III/c"' in page
     assert "B-101/KP/2026" in page
