@@ -16,6 +16,7 @@ from careers.api import (
     ProposalViewSet,
     RankHistoryViewSet,
 )
+from careers.study_api import StudyLeaveViewSet
 
 router = SimpleRouter()
 router.register("careers/rank-history", RankHistoryViewSet, basename="api-careers-rank-history")
@@ -28,6 +29,7 @@ router.register("careers/awards", AwardViewSet, basename="api-careers-award")
 router.register("careers/innovations", InnovationViewSet, basename="api-careers-innovation")
 router.register("careers/eligibility", EligibilityViewSet, basename="api-careers-eligibility")
 router.register("careers/proposals", ProposalViewSet, basename="api-careers-proposal")
+router.register("careers/study-leaves", StudyLeaveViewSet, basename="api-careers-study-leave")
 
 urlpatterns = [
     # Any text reaches the view, which answers a JSON 404 for what is not a visible NIP.

@@ -307,8 +307,24 @@ def can_return_study(user, leave: StudyLeave) -> bool:
 
 
 def can_withdraw_study(user, leave: StudyLeave) -> bool:
+    """The employee, until the study starts; BKPP may also cancel an approved study before its
+    start date (the decree is revoked), with a reason."""
     live = (StudyState.DRAFT, StudyState.SUBMITTED, StudyState.RETURNED, StudyState.RECOMMENDED, StudyState.CHECKED)
-    return leave.state in live and _is_own(user, leave.employee_id)
+    if leave.state in live:
+        return _is_own(user, leave.employee_id)
+    return leave.state == StudyState.APPROVED and (_is_own(user, leave.employee_id) or _bkpp(user, leave))
+
+
+def can_precheck_study(user, employee: Employee) -> bool:
+    """Whose plan `user` may pre-check: their own, a direct subordinate's, an employee of an OPD
+    they operate, anyone's for Admin BKPP. (The Inspektorat reads profiles but has no part in
+    study leave.)"""
+    if can_manage_careers(user):
+        return True
+    actor = core.actor_for(user)
+    if actor.employee_id is not None and actor.employee_id in (employee.pk, employee.supervisor_id):
+        return True
+    return employee.opd_id in actor.operator_opd_ids
 
 
 def can_report_study(user, leave: StudyLeave) -> bool:

@@ -44,6 +44,7 @@ from careers import study_rules as rules
 from careers.models import (
     ExtensionState,
     Funding,
+    PositionHistory,
     StudyDocument,
     StudyDocumentKind,
     StudyEvent,
@@ -104,10 +105,23 @@ def _supervisor_user(leave: StudyLeave) -> User | None:
     return supervisor.user if supervisor is not None and supervisor.user_id else None
 
 
-def _event(leave: StudyLeave, action: str, to_state: str | None = None, *, by: User | None, reason: str = "") -> None:
+def _event(
+    leave: StudyLeave,
+    action: str,
+    to_state: str | None = None,
+    *,
+    by: User | None,
+    reason: str = "",
+    from_state: str | None = None,
+) -> None:
     to_state = to_state or leave.state
     StudyEvent.objects.create(
-        leave=leave, action=action, from_state=leave.state, to_state=to_state, by=by, reason=reason
+        leave=leave,
+        action=action,
+        from_state=leave.state if from_state is None else from_state,
+        to_state=to_state,
+        by=by,
+        reason=reason,
     )
     if to_state != leave.state:
         leave.state = to_state
@@ -184,6 +198,20 @@ def _clean(data: ApplicationData, employee: Employee, *, exclude: StudyLeave | N
     ):
         if not str(getattr(data, field) or "").strip():
             raise ServiceError(_("Fill in the %(label)s.") % {"label": label}, "required", field)
+    for field, label in (
+        ("program", _("study programme")),
+        ("institution", _("institution")),
+        ("sponsor", _("sponsor")),
+        ("country", _("country")),
+    ):
+        # Refused here, not by the database (PostgreSQL would raise a DataError on save).
+        limit = StudyLeave._meta.get_field(field).max_length
+        if len(" ".join(str(getattr(data, field) or "").split())) > limit:
+            raise ServiceError(
+                _("The %(label)s is too long: at most %(limit)d characters.") % {"label": label, "limit": limit},
+                "too_long",
+                field,
+            )
     if data.funding not in Funding.values:
         raise ServiceError(_("Unknown funding %(value)s.") % {"value": data.funding}, "invalid_funding", "funding")
     if data.kind == StudyKind.TUGAS_BELAJAR and data.funding == Funding.SELF:
@@ -192,7 +220,7 @@ def _clean(data: ApplicationData, employee: Employee, *, exclude: StudyLeave | N
             "tugas_self_funded",
             "funding",
         )
-    if data.funding == Funding.SCHOLARSHIP and not data.sponsor.strip():
+    if data.funding == Funding.SCHOLARSHIP and not (data.sponsor or "").strip():
         raise ServiceError(_("Name the sponsor or scholarship."), "sponsor_required", "sponsor")
     if data.starts_on < today - relativedelta(months=6):
         raise ServiceError(
@@ -219,7 +247,7 @@ def _values(data: ApplicationData) -> dict:
         "starts_on": data.starts_on,
         "ends_on": data.ends_on,
         "funding": data.funding,
-        "sponsor": " ".join(data.sponsor.split()),
+        "sponsor": " ".join((data.sponsor or "").split()),
         "relevance": data.relevance.strip(),
     }
 
@@ -242,7 +270,7 @@ def create_draft(employee: Employee, data: ApplicationData, *, by: User, today: 
         raise ServiceError(
             _("You already have an open application or study; finish or withdraw it first."), "already_open", None
         ) from exc
-    _event(leave, "created", by=by)
+    _event(leave, "created", by=by, from_state="")  # like a proposal's first event: from nothing
     return leave
 
 
@@ -434,10 +462,17 @@ def reject(leave: StudyLeave, *, by: User, reason: str) -> StudyLeave:
 
 @transaction.atomic
 def withdraw(leave: StudyLeave, *, by: User, reason: str = "") -> StudyLeave:
+    """The employee withdraws an application, or an approved study before it starts; BKPP may
+    cancel an approved study before its start (with a reason: the decree is revoked)."""
     locked = _lock(leave)
-    _expect(locked, S.DRAFT, *S.in_review())
+    _expect(locked, S.DRAFT, *S.in_review(), S.APPROVED)
     _allowed(perms.can_withdraw_study(by, locked))
-    _event(locked, "withdrawn", S.WITHDRAWN, by=by, reason=reason.strip())
+    reason = reason.strip()
+    if locked.state == S.APPROVED and not perms._is_own(by, locked.employee_id):
+        reason = _require_reason(reason)
+    _event(locked, "withdrawn", S.WITHDRAWN, by=by, reason=reason)
+    if locked.state == S.WITHDRAWN and not perms._is_own(by, locked.employee_id):
+        _tell(_employee_user(locked), locked, _("Your approved study leave was cancelled before it started."), reason)
     return locked
 
 
@@ -460,17 +495,30 @@ def _schedule_reports(leave: StudyLeave, policy: StudyPolicy) -> None:
     leave.save(update_fields=["next_report_due_on", "updated_at"])
 
 
+def _release(locked: StudyLeave, policy: StudyPolicy) -> None:
+    """DOMAIN.md §7.3: a tugas belajar longer than the policy's months takes an active employee
+    off duty: status tugas belajar, the post released (kept on the study to give back at the
+    end). Called at the start and again when an extension makes a short tugas belajar long.
+    An employee who is not active (suspended, on CLTN, gone) keeps their status: turning it
+    into tugas belajar would turn it into "active" at the end (`_restore`)."""
+    if not releases_post(locked, policy):
+        return
+    employee = Employee.objects.select_for_update().get(pk=locked.employee_id)
+    if employee.status != EmployeeStatus.AKTIF:
+        return
+    locked.released_position_id = employee.position_id
+    employee.status = EmployeeStatus.TUGAS_BELAJAR
+    employee.position = None
+    employee.position_since_on = None
+    employee.save(update_fields=["status", "position", "position_since_on", "updated_at"])
+    locked.save(update_fields=["released_position", "updated_at"])
+
+
 def _begin(locked: StudyLeave, *, by: User | None) -> None:
     policy = rules.policy_on(locked.starts_on)
     locked.started_on = locked.starts_on
-    employee = Employee.objects.select_for_update().get(pk=locked.employee_id)
-    if releases_post(locked, policy):
-        locked.released_position_id = employee.position_id
-        employee.status = EmployeeStatus.TUGAS_BELAJAR
-        employee.position = None
-        employee.position_since_on = None
-        employee.save(update_fields=["status", "position", "position_since_on", "updated_at"])
-    locked.save(update_fields=["started_on", "released_position", "updated_at"])
+    locked.save(update_fields=["started_on", "updated_at"])
+    _release(locked, policy)
     _event(locked, "started", S.ONGOING, by=by)
     _schedule_reports(locked, policy)
 
@@ -490,7 +538,8 @@ def start_due_studies(today: dt.date | None = None) -> int:
 
 def _restore(locked: StudyLeave, on: dt.date, *, by: User | None) -> None:
     """Back to work: active again; the released post given back when it is still there and, for
-    a structural post, nobody else holds it; otherwise flagged for reappointment (§7.3)."""
+    a structural post, nobody else holds it; otherwise flagged for reappointment (§7.3). A post
+    already recorded in the history from `on` on stands as it is."""
     employee = Employee.objects.select_for_update().get(pk=locked.employee_id)
     if employee.status == EmployeeStatus.TUGAS_BELAJAR:
         employee.status = EmployeeStatus.AKTIF
@@ -498,22 +547,36 @@ def _restore(locked: StudyLeave, on: dt.date, *, by: User | None) -> None:
     post = locked.released_position
     if post is None:
         return
+    if PositionHistory.objects.filter(employee_id=employee.pk, tmt_on__gte=on).exists():
+        # A post from the return date on is already recorded (the reappointment decree was
+        # entered before the study was closed): that post stands, the released one is not
+        # written over it (nor could it be on the same TMT, `position_tmt_taken`).
+        return
     taken = post.kind in PositionKind.leadership() and post.holders.exclude(pk=employee.pk).exists()
     if not post.is_active or taken or post.unit.opd_id != employee.opd_id:
-        locked.needs_reappointment = True
-        locked.save(update_fields=["needs_reappointment", "updated_at"])
+        _needs_reappointment(locked)
         return
-    history.record_position(
-        employee,
-        name=post.name,
-        kind=post.kind,
-        jenjang=post.jenjang,
-        unit=post.unit,
-        tmt_on=on,
-        position=post,
-        decree_number=locked.decree_number,
-        by=by,
-    )
+    try:
+        history.record_position(
+            employee,
+            name=post.name,
+            kind=post.kind,
+            jenjang=post.jenjang,
+            unit=post.unit,
+            tmt_on=on,
+            position=post,
+            decree_number=locked.decree_number,
+            by=by,
+        )
+    except ServiceError:
+        # The catalogue post cannot be recorded as it stands (a functional post without its
+        # jenjang): completing the study must not fail on it; BKPP reappoints by hand.
+        _needs_reappointment(locked)
+
+
+def _needs_reappointment(locked: StudyLeave) -> None:
+    locked.needs_reappointment = True
+    locked.save(update_fields=["needs_reappointment", "updated_at"])
 
 
 @transaction.atomic
@@ -551,10 +614,16 @@ def submit_report(
         gpa = Decimal(str(gpa).replace(",", ".")).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError) as exc:
         raise ServiceError(_("The GPA is a number from 0 to 4."), "invalid_gpa", "gpa") from exc
-    if not Decimal(0) <= gpa <= Decimal(4):
+    # NaN passes quantize and then raises on comparison; Infinity is not a GPA either.
+    if not gpa.is_finite() or not Decimal(0) <= gpa <= Decimal(4):
         raise ServiceError(_("The GPA is a number from 0 to 4."), "invalid_gpa", "gpa")
-    if credits is not None and not 0 <= int(credits) <= 400:
-        raise ServiceError(_("Credits (SKS) are a number from 0 to 400."), "invalid_credits", "credits")
+    if credits is not None:
+        try:
+            credits = int(credits)
+        except (TypeError, ValueError) as exc:
+            raise ServiceError(_("Credits (SKS) are a number from 0 to 400."), "invalid_credits", "credits") from exc
+        if not 0 <= credits <= 400:
+            raise ServiceError(_("Credits (SKS) are a number from 0 to 400."), "invalid_credits", "credits")
     content_type = check_document(transcript)
     report = StudyReport(
         leave=locked,
@@ -638,6 +707,10 @@ def decide_extension(
     if converted:
         _event(locked, "converted", by=by, reason=_("Tugas belajar becomes izin belajar after a further extension."))
         _restore(locked, today, by=by)
+    elif locked.kind == StudyKind.TUGAS_BELAJAR:
+        # A short tugas belajar that the extension makes longer than the policy's months
+        # releases the post now (DOMAIN.md §7.3); one already released stays so.
+        _release(locked, policy)
     _schedule_reports(locked, policy)
     _tell(
         _employee_user(locked),
@@ -724,7 +797,8 @@ def complete(
 def terminate(
     leave: StudyLeave, *, by: User, reason_kind: str, reason: str, on: dt.date, today: dt.date | None = None
 ) -> StudyLeave:
-    """End a study early (failed, withdrew, misconduct): the employee is back at work."""
+    """End a study early (failed, withdrew, misconduct): the employee is back at work. Raises
+    `ServiceError`: `reason_required`, `invalid_reason`, `date_in_future`, `ended_before_start`."""
     today = _today(today)
     reason = _require_reason(reason)
     if reason_kind not in TerminationReason.values:
@@ -733,6 +807,9 @@ def terminate(
     locked = _lock(leave)
     _expect(locked, S.ONGOING)
     _allowed(perms.can_close_study(by, locked))
+    if on < (locked.started_on or locked.starts_on):
+        # The post would come back with a TMT before the study that released it.
+        raise ServiceError(_("The end date cannot be before the start of the study."), "ended_before_start", "on")
     locked.termination_reason = reason_kind
     locked.finished_on = on
     locked.returned_on = on
@@ -751,12 +828,13 @@ def bonds_running(on: dt.date) -> QuerySet[StudyLeave]:
 
 def flag_bond_exits(today: dt.date | None = None, employee_ids: Iterable[int] | None = None) -> int:
     """Flag to BKPP everyone who left the service (resigned, dismissed, transferred out,
-    retired) while their service bond runs, with the months left (DOMAIN.md §7.4). Once."""
+    retired) while their service bond runs, with the months left (DOMAIN.md §7.4). Once. A
+    death ends the service but breaks no bond: nobody is flagged for it."""
     today = _today(today)
     leaves = (
         bonds_running(today)
         .filter(bond_broken_on__isnull=True)
-        .exclude(employee__status__in=EmployeeStatus.in_service())
+        .exclude(employee__status__in=(*EmployeeStatus.in_service(), EmployeeStatus.MENINGGAL))
     )
     if employee_ids is not None:
         leaves = leaves.filter(employee_id__in=list(employee_ids))

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from asn_portal.models import EducationLevel
 from careers import study
-from careers.models import Accreditation, Funding, StudyKind, StudyLeave, StudyState
+from careers.models import Accreditation, Funding, StudyKind, StudyLeave, StudyState, TerminationReason
 
 TODAY = dt.date(2026, 11, 28)
 START = dt.date(2027, 2, 1)
@@ -79,7 +79,8 @@ def study_at(
     started_today: dt.date | None = None,
 ) -> StudyLeave:
     """An application of `employee` walked through the services to `state`. For `ongoing`,
-    the study is started on `started_today` (default: its start date)."""
+    the study is started on `started_today` (default: its start date); `completed` graduates
+    on the planned end and returns a week later; `terminated` ends (failed) 90 days in."""
     S = StudyState
     leave = draft(employee, data, today=today)
     if state == S.DRAFT:
@@ -108,4 +109,13 @@ def study_at(
     leave.refresh_from_db()
     if state == S.ONGOING:
         return leave
+    if state == S.COMPLETED:
+        # Graduates on the planned end and is back at work a week later.
+        back = leave.ends_on + dt.timedelta(days=7)
+        return study.complete(leave, by=city.admin, graduated_on=leave.ends_on, returned_on=back, today=back)
+    if state == S.TERMINATED:
+        on = leave.starts_on + dt.timedelta(days=90)
+        return study.terminate(
+            leave, by=city.admin, reason_kind=TerminationReason.FAILED, reason="IPK di bawah 2,00", on=on, today=on
+        )
     raise ValueError(state)
