@@ -745,7 +745,8 @@ class StudyLeave(models.Model):
     opd = models.ForeignKey(OrgUnit, verbose_name=_("OPD"), on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=StudyKind.choices)
     level = models.ForeignKey(EducationLevel, verbose_name=_("level"), on_delete=models.PROTECT, related_name="+")
-    program = models.CharField(_("study programme"), max_length=200)
+    # As long as EducationHistory.major, which receives it when the diploma is recorded.
+    program = models.CharField(_("study programme"), max_length=150)
     institution = models.CharField(_("institution"), max_length=200)
     accreditation = models.CharField(_("programme accreditation"), max_length=20, choices=Accreditation.choices)
     country = models.CharField(_("country"), max_length=80, default="Indonesia")

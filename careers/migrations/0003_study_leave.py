@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                         verbose_name="kind",
                     ),
                 ),
-                ("program", models.CharField(max_length=200, verbose_name="study programme")),
+                ("program", models.CharField(max_length=150, verbose_name="study programme")),
                 ("institution", models.CharField(max_length=200, verbose_name="institution")),
                 (
                     "accreditation",
