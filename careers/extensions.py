@@ -2,13 +2,16 @@
 replace the core placeholders ("pangkat", "jabatan", "pendidikan", "skp") and a
 "penghargaan" tab, the dashboard cards (the employee's promotion outlook, the operator's
 eligible candidates for the coming period, the supervisor's proposals waiting, BKPP's steps
-waiting) and the menu's "Promotion". Registered from CareersConfig.ready().
+waiting) and the menu's "Career" (promotion and study leave). Study leave adds a "studi" tab,
+the employee's current study or bond, the supervisor's applications waiting and the
+Operator OPD's / BKPP's study steps waiting. Registered from CareersConfig.ready().
 
 A tab's context is computed only when the tab is open (`?tab=<slug>`); whoever may open the
 profile sees its tabs (asn_portal.permissions.get_employee_for_user loads it)."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -25,8 +28,9 @@ from asn_portal.extensions import (
 )
 from asn_portal.models import EmploymentType
 from asn_portal.services import ServiceError
-from careers import eligibility, selectors
+from careers import eligibility, selectors, study_selectors
 from careers import permissions as careers_permissions
+from careers.models import StudyLeave, StudyState
 
 # ---------------------------------------------------------------------------------------------
 # Profile tabs
@@ -107,6 +111,32 @@ def awards_tab(request, employee) -> dict:
     return context
 
 
+def _sees_studies_of(request, employee) -> bool:
+    """The study tab is for the employee, their supervisor, their OPD's operator and BKPP (the
+    Inspektorat reads the profile but not study leave: careers.permissions)."""
+    actor = core_permissions.actor_for(request.user)
+    if careers_permissions.can_manage_careers(request.user) or employee.opd_id in actor.operator_opd_ids:
+        return True
+    return actor.employee_id is not None and actor.employee_id in (employee.pk, employee.supervisor_id)
+
+
+def study_tab(request, employee) -> dict | None:
+    if not _sees_studies_of(request, employee):
+        return None
+    context = {"icon": "bi-mortarboard"}
+    if not _is_open(request, "studi"):
+        return context
+    on = selectors.today()
+    leaves = study_selectors.studies_of(request.user, employee)
+    context.update(
+        leaves=leaves,
+        bond=study_selectors.current_bond(leaves, on),
+        is_own=_is_own(request, employee),
+        today=on,
+    )
+    return context
+
+
 # ---------------------------------------------------------------------------------------------
 # Dashboard cards
 # ---------------------------------------------------------------------------------------------
@@ -122,7 +152,7 @@ def outlook_card(request) -> dict | None:
         return None
     return {
         "outlook": outlook,
-        "failing": [check for check in outlook.criteria if not check.ok],
+        "failing": [check.label for check in outlook.criteria if not check.ok],
         "proposal": selectors.latest_proposal(employee),
     }
 
@@ -157,6 +187,41 @@ def supervisor_card(request) -> dict | None:
     return {"waiting": selectors.waiting_for_supervisor(core_permissions.actor_for(request.user).employee_id)}
 
 
+def study_card(request) -> dict | None:
+    """The employee's open application or study, or the service bond they serve (one query);
+    hidden when there is none."""
+    employee_id = core_permissions.actor_for(request.user).employee_id
+    if employee_id is None:
+        return None
+    on = selectors.today()
+    leave = (
+        StudyLeave.objects.filter(employee_id=employee_id)
+        .filter(Q(state__in=StudyState.open()) | study_selectors.bond_running_q(on))
+        .select_related("level")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if leave is None:
+        return None
+    return {"leave": leave, "today": on}
+
+
+def study_supervisor_card(request) -> dict | None:
+    if not core_permissions.is_supervisor(request.user):
+        return None
+    waiting = study_selectors.waiting_for_supervisor(core_permissions.actor_for(request.user).employee_id)
+    return {"waiting": waiting} if waiting else None
+
+
+def study_hr_card(request) -> dict | None:
+    if not careers_permissions.can_view_study_lists(request.user):
+        return None
+    return {
+        "counts": study_selectors.hr_counts(request.user, selectors.today()),
+        "is_bkpp": careers_permissions.can_manage_careers(request.user),
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # Menu
 # ---------------------------------------------------------------------------------------------
@@ -169,10 +234,11 @@ def _sees_careers(request) -> bool:
 
 def register() -> None:
     # A short label: Admin BKPP's menu already holds eight entries and must fit a 1366 px screen.
+    # One entry for promotion and study leave: the careers pages' tab strip links both.
     register_nav_item(
         NavItem(
             "careers",
-            pgettext_lazy("menu", "Rank"),
+            pgettext_lazy("menu", "Career"),
             "careers:home",
             "bi-graph-up-arrow",
             _sees_careers,
@@ -184,6 +250,7 @@ def register() -> None:
         (10, "pangkat", _("Rank history"), "careers/tabs/pangkat.html", rank_tab),
         (20, "jabatan", _("Position history"), "careers/tabs/jabatan.html", position_tab),
         (30, "pendidikan", _("Education"), "careers/tabs/pendidikan.html", education_tab),
+        (35, "studi", _("Study"), "careers/study/tab.html", study_tab),
         (50, "skp", _("Performance (SKP)"), "careers/tabs/skp.html", performance_tab),
         (55, "penghargaan", _("Awards"), "careers/tabs/penghargaan.html", awards_tab),
     ):
@@ -191,6 +258,11 @@ def register() -> None:
     register_dashboard_card(DashboardCard("careers-supervisor", "careers/cards/_supervisor.html", supervisor_card, 38))
     register_dashboard_card(DashboardCard("careers-candidates", "careers/cards/_candidates.html", operator_card, 45))
     register_dashboard_card(DashboardCard("careers-outlook", "careers/cards/_outlook.html", outlook_card, 46))
+    register_dashboard_card(
+        DashboardCard("careers-study-supervisor", "careers/study/cards/_supervisor.html", study_supervisor_card, 39)
+    )
+    register_dashboard_card(DashboardCard("careers-study-hr", "careers/study/cards/_hr.html", study_hr_card, 47))
+    register_dashboard_card(DashboardCard("careers-study", "careers/study/cards/_employee.html", study_card, 48))
     register_history_owners()
 
 

@@ -101,9 +101,13 @@ def _tabs(request) -> dict:
         "show_team": core_permissions.is_supervisor(request.user),
         "show_candidates": careers_permissions.can_view_candidates(request.user),
         "show_satyalancana": careers_permissions.can_view_satyalancana(request.user),
+        # Study leave (careers/views/study.py): one's own, the team's inbox, the HR lists.
+        "show_study_mine": actor.employee_id is not None,
+        "show_study_lists": careers_permissions.can_view_study_lists(request.user),
     }
-    # The strip is worth showing only with a second section (candidates count as two).
-    shown["show_tabs"] = sum(shown.values()) + shown["show_candidates"] > 1
+    # The strip is worth showing only with a second section (candidates and the study lists
+    # count as two each).
+    shown["show_tabs"] = sum(shown.values()) + shown["show_candidates"] + shown["show_study_lists"] > 1
     return shown
 
 

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from asn_portal.models import Employee, EmploymentType, Rank
-from careers import proposals, selectors
+from careers import eligibility, proposals, selectors
 from careers.models import (
     DocumentKind,
     ExamKind,
@@ -782,6 +782,10 @@ def test_the_dashboard_shows_each_role_s_promotion_card(city, login, careers):
 
     assert 'data-testid="careers-outlook-card"' in employee
     assert "Not yet eligible for 1 January 2027" in employee
+    failing = eligibility.explain(city.staff_b, PERIOD).failing
+    labels = ", ".join(str(eligibility.CRITERIA_BY_CODE[code].label) for code in failing)
+    assert f"Not met: {labels}" in employee  # the criteria by name, not their objects
+    assert "Check(" not in employee
     assert 'data-testid="card-proposals-waiting">1<' in supervisor
     assert 'data-testid="card-eligible">1<' in text(operator)
     assert 'data-testid="card-eligible">2<' in bkpp
