@@ -1996,9 +1996,13 @@ def coming_periods(as_of: dt.date, reference: Reference = DEFAULT_REFERENCE) -> 
 def seed(city: city_demo.DemoCity, *, today: dt.date, log: Callable[[str], None] = lambda message: None) -> int:
     """Write the career records of `city` (already in the database, with the training and
     integrity demos' records); return how many records were created (0 when they exist or the
-    database holds another city)."""
+    database holds another city). Then the study-leave records (`careers.study_demo`), which
+    keep their own guard: a database seeded before them gets them on the next run."""
+    from careers import study_demo
+
     with transaction.atomic(), _gc_paused():
-        return _Writer(city, today, log).write()
+        created = _Writer(city, today, log).write()
+        return created + study_demo.seed(city, today=today, log=log)
 
 
 @contextlib.contextmanager
