@@ -660,7 +660,6 @@ class StudyPolicy(models.Model):
     class Meta:
         verbose_name = _("study-leave policy")
         verbose_name_plural = _("study-leave policies")
-        ordering = ["valid_from"]
         constraints = [
             models.CheckConstraint(condition=Q(report_every_months__gte=1), name="study_policy_report_every_positive"),
             models.CheckConstraint(condition=Q(extension_months__gte=1), name="study_policy_extension_positive"),
@@ -687,7 +686,6 @@ class StudyLevelRule(models.Model):
     class Meta:
         verbose_name = _("study rule per level")
         verbose_name_plural = _("study rules per level")
-        ordering = ["level__order", "valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["level", "valid_from"], name="study_level_rule_level_from"),
             models.CheckConstraint(condition=Q(tugas_max_months__gte=1), name="study_level_rule_months_positive"),
@@ -798,7 +796,6 @@ class StudyLeave(models.Model):
     class Meta:
         verbose_name = _("study leave")
         verbose_name_plural = _("study leaves")
-        ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["employee"],
@@ -864,7 +861,6 @@ class StudyDocument(models.Model):
     class Meta:
         verbose_name = _("study-leave document")
         verbose_name_plural = _("study-leave documents")
-        ordering = ["leave", "kind"]
         constraints = [models.UniqueConstraint(fields=["leave", "kind"], name="study_document_one_per_kind")]
 
     def __str__(self):
@@ -893,7 +889,6 @@ class StudyReport(models.Model):
     class Meta:
         verbose_name = _("study progress report")
         verbose_name_plural = _("study progress reports")
-        ordering = ["leave", "semester"]
         constraints = [
             models.UniqueConstraint(fields=["leave", "semester"], name="study_report_one_per_semester"),
             models.CheckConstraint(condition=Q(semester__gte=1, semester__lte=20), name="study_report_semester_range"),
@@ -933,7 +928,6 @@ class StudyExtension(models.Model):
     class Meta:
         verbose_name = _("study extension")
         verbose_name_plural = _("study extensions")
-        ordering = ["leave", "requested_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["leave"], condition=Q(state="requested"), name="study_extension_one_pending"
@@ -959,7 +953,6 @@ class StudyEvent(models.Model):
     reason = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["leave", "at"], name="study_event_at")]
 
     def __str__(self):

@@ -105,7 +105,7 @@ class StudyLevelField(serializers.Field):
     default_error_messages = {"not_a_study_level": _("Unknown level; use one of: %(allowed)s.")}
 
     def to_internal_value(self, data):
-        if isinstance(data, str) and 0 < len(data) <= 20:
+        if isinstance(data, str) and 0 < len(data) <= 20 and "\x00" not in data:
             level = (
                 EducationLevel.objects.filter(
                     code__iexact=data.strip(), pk__in=StudyLevelRule.objects.values("level_id")

@@ -193,7 +193,6 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "study leave",
                 "verbose_name_plural": "study leaves",
-                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
@@ -242,7 +241,6 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "study extension",
                 "verbose_name_plural": "study extensions",
-                "ordering": ["leave", "requested_at"],
             },
         ),
         migrations.CreateModel(
@@ -271,7 +269,6 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
@@ -315,7 +312,6 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "study-leave document",
                 "verbose_name_plural": "study-leave documents",
-                "ordering": ["leave", "kind"],
             },
         ),
         migrations.CreateModel(
@@ -356,7 +352,6 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "study rule per level",
                 "verbose_name_plural": "study rules per level",
-                "ordering": ["level__order", "valid_from"],
             },
         ),
         migrations.CreateModel(
@@ -433,7 +428,6 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "study-leave policy",
                 "verbose_name_plural": "study-leave policies",
-                "ordering": ["valid_from"],
                 "constraints": [
                     models.CheckConstraint(
                         condition=models.Q(("report_every_months__gte", 1)), name="study_policy_report_every_positive"
@@ -479,7 +473,6 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "study progress report",
                 "verbose_name_plural": "study progress reports",
-                "ordering": ["leave", "semester"],
             },
         ),
         migrations.AddIndex(

@@ -198,7 +198,8 @@ STEPS = {
     "recommend": {"supervisor": 200, "staff_a": FORBIDDEN, "operator": FORBIDDEN, "admin": FORBIDDEN},
     "return": {"supervisor": 200, "staff_a": FORBIDDEN, "operator": WRONG_STEP, "admin": WRONG_STEP},
     "submit": {"supervisor": FORBIDDEN, "staff_a": WRONG_STEP, "operator": FORBIDDEN, "admin": FORBIDDEN},
-    "withdraw": {"supervisor": FORBIDDEN, "staff_a": 200, "operator": FORBIDDEN, "admin": FORBIDDEN},
+    # BKPP cancels approved studies only: for a submitted one it is the wrong step.
+    "withdraw": {"supervisor": FORBIDDEN, "staff_a": 200, "operator": FORBIDDEN, "admin": WRONG_STEP},
     "check": {"supervisor": FORBIDDEN, "staff_a": FORBIDDEN, "operator": WRONG_STEP, "admin": WRONG_STEP},
 }
 BKPP_STEPS = {

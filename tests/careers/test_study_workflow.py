@@ -123,6 +123,7 @@ def test_nobody_drafts_an_application_for_someone_else(city, who):
         (lambda: plan(program="   "), "required", "program"),
         (lambda: plan(starts_on=TODAY - relativedelta(months=7)), "starts_in_past", "starts_on"),
         (lambda: plan(program="Magister " + "x" * 192), "too_long", "program"),
+        (lambda: plan(program="P" * 151), "too_long", "program"),
         (lambda: plan(institution="U" * 201), "too_long", "institution"),
         (lambda: plan(funding=Funding.SCHOLARSHIP, sponsor="S" * 201), "too_long", "sponsor"),
         (lambda: plan(country="N" * 81), "too_long", "country"),
@@ -138,9 +139,9 @@ def test_input_that_can_never_be_right_is_refused_and_nothing_is_written(city, d
 
 
 def test_texts_up_to_their_column_length_are_accepted(city):
-    leave = draft(city.staff_a, plan(program="P" * 200, institution="U" * 200, country="N" * 80))
+    leave = draft(city.staff_a, plan(program="P" * 150, institution="U" * 200, country="N" * 80))
 
-    assert (len(leave.program), len(leave.institution), len(leave.country)) == (200, 200, 80)
+    assert (len(leave.program), len(leave.institution), len(leave.country)) == (150, 200, 80)
 
 
 def test_a_self_funded_tugas_belajar_is_refused_with_a_message_pointing_to_izin_belajar(city):
