@@ -297,6 +297,22 @@ def seed(city: city_demo.DemoCity, *, today: dt.date, log: Callable[[str], None]
         return _Writer(city, today, log).write()
 
 
+def settle_generated_statuses(nips: list[str], log: Callable[[str], None] = lambda message: None) -> int:
+    """The city generator gives a share of PNS the status tugas belajar before any study
+    exists; in SIGAP a tugas belajar is a record (`StudyLeave`) that sets the status, so the
+    generated ones without a study are made active again: the roster and the directory agree."""
+    settled = 0
+    for i in range(0, len(nips), 500):
+        settled += (
+            Employee.objects.filter(nip__in=nips[i : i + 500], status=EmployeeStatus.TUGAS_BELAJAR)
+            .exclude(study_leaves__isnull=False)
+            .update(status=EmployeeStatus.AKTIF)
+        )
+    if settled:
+        log(f"Careers: {settled} employees the generator put on tugas belajar without a study are active again.")
+    return settled
+
+
 # --- Dates ----------------------------------------------------------------------------------
 
 
@@ -449,6 +465,7 @@ class _Writer:
         if self.admin is None or not StudyPolicy.objects.exists():
             self.log("Careers: no Admin BKPP account or no study-leave policy: no study-leave records added.")
             return 0
+        settle_generated_statuses(nips, self.log)
         self._load()
         self.last_notification = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         # The ones that need employees who may leave their duties come first: a small city

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from asn_portal import demo
-from asn_portal.models import EmployeeStatus, Notification, User
+from asn_portal.models import Employee, EmployeeStatus, Notification, User
 from careers import study, study_demo
 from careers import study_rules as rules
 from careers.models import (
@@ -165,6 +165,10 @@ def test_employees_on_tugas_belajar_are_released_from_their_post(seeded):
         assert last.position_id == leave.released_position_id and last.tmt_on < leave.started_on, employee.nip
     for leave in _leaves(state=S.ONGOING, kind=IB):
         assert leave.employee.status == EmployeeStatus.AKTIF, leave.employee.nip
+    # Everyone away on tugas belajar has the study that put them there (the roster and the
+    # directory's status agree).
+    away = set(Employee.objects.filter(status=EmployeeStatus.TUGAS_BELAJAR).values_list("pk", flat=True))
+    assert away == {leave.employee_id for leave in ongoing}
 
 
 @pytest.mark.django_db
@@ -365,3 +369,18 @@ def test_seeding_another_city_on_a_seeded_database_adds_no_study_leave_records(s
     call_command("seed_demo", "--as-of", AS_OF.isoformat(), employees=SIZE * 2, seed=99, stdout=StringIO())
 
     assert _counts() == before
+
+
+@pytest.mark.django_db
+def test_a_generated_tugas_belajar_status_without_a_study_is_settled_to_active(seeded):
+    from careers import study_demo
+
+    away = StudyLeave.objects.filter(state=S.ONGOING, kind=TB).values_list("employee__nip", flat=True).first()
+    stray = Employee.objects.filter(status=EmployeeStatus.AKTIF, study_leaves__isnull=True).first()
+    Employee.objects.filter(pk=stray.pk).update(status=EmployeeStatus.TUGAS_BELAJAR)
+
+    settled = study_demo.settle_generated_statuses([stray.nip, away])
+
+    assert settled == 1
+    assert Employee.objects.get(pk=stray.pk).status == EmployeeStatus.AKTIF
+    assert Employee.objects.get(nip=away).status == EmployeeStatus.TUGAS_BELAJAR  # a real study stays
