@@ -20,3 +20,16 @@ class AsnPortalConfig(AppConfig):
         from asn_portal.roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="sigap-role-permissions")
+
+        from asn_portal import reminders
+
+        reminders.register_schedule(
+            reminders.Schedule(
+                name="sweep: undispatched e-mails and reports",
+                task="asn_portal.tasks.sweep_undispatched",
+                kwargs={},
+                every_minutes=5,
+            )
+        )
+        # After every migrate, beat's tables hold the schedules declared in code.
+        post_migrate.connect(reminders.sync_schedules, sender=self, dispatch_uid="sigap-beat-schedules")

@@ -490,6 +490,13 @@ class Notification(models.Model):
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     key = models.CharField(_("deduplication key"), max_length=200, blank=True)
+    # The reminder kind (asn_portal.reminders) or "" for a message a service sent directly.
+    kind = models.CharField(_("kind"), max_length=40, blank=True)
+    # True while an e-mail is owed: set when the row is written, cleared with `emailed_at`.
+    # The sweep (tasks.sweep_undispatched) sends what a lost or refused task left behind.
+    email_due = models.BooleanField(_("e-mail due"), default=False)
+    # The reminder run that wrote the row: that run e-mails exactly the rows it created.
+    batch = models.UUIDField(_("batch"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
@@ -501,14 +508,122 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         constraints = [
             models.UniqueConstraint(fields=["recipient", "key"], condition=~Q(key=""), name="notification_key_unique"),
+            models.CheckConstraint(
+                condition=Q(email_due=False) | Q(emailed_at__isnull=True), name="notification_email_due_unsent"
+            ),
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_recipient_read"),
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient_created"),
+            models.Index(fields=["created_at"], condition=Q(email_due=True), name="notification_email_due"),
+            models.Index(fields=["batch"], condition=Q(batch__isnull=False), name="notification_batch"),
+            models.Index(fields=["kind", "created_at"], condition=~Q(kind=""), name="notification_kind_created"),
         ]
 
     def __str__(self):
         return self.title
+
+
+class EmailOptOut(models.Model):
+    """A user's choice not to get e-mail for one non-mandatory reminder kind (the message still
+    appears in the bell). Mandatory kinds (asn_portal.reminders) ignore it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="email_opt_outs"
+    )
+    kind = models.CharField(_("reminder kind"), max_length=40)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-mail opt-out")
+        verbose_name_plural = _("e-mail opt-outs")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="email_opt_out_unique")]
+        indexes = [models.Index(fields=["kind"], name="email_opt_out_kind")]
+
+    def __str__(self):
+        return f"{self.user}: {self.kind}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports (long jobs built by a Celery task; the page polls the row's progress)
+# ---------------------------------------------------------------------------------------------
+
+
+class ReportJob(models.Model):
+    """One requested report and what became of it. `kind` is the code of a registered report
+    kind (asn_portal.reports); `params` its checked parameters. The task builds the file into
+    private storage (never a public URL) and records progress; a failed job keeps an error
+    code whose message the page shows in the reader's language, and may be retried."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being built")
+        SUCCEEDED = "succeeded", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    error_code = models.CharField(_("error code"), max_length=60, blank=True)
+    error_detail = models.TextField(_("error detail"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Scheduled reports: the occasion ("jp_recap:2026-12:opd-17") that makes a second run of
+    # the schedule find the job instead of building it again; and whether the finished file
+    # goes by e-mail to the requester.
+    schedule_key = models.CharField(_("schedule key"), max_length=120, blank=True)
+    email_result = models.BooleanField(_("e-mail the file"), default=False)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report job")
+        verbose_name_plural = _("report jobs")
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_job_progress_max_100"),
+            models.CheckConstraint(
+                condition=~Q(status="succeeded") | ~Q(file=""), name="report_job_succeeded_has_file"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(error_code=""), name="report_job_failed_has_code"
+            ),
+            models.UniqueConstraint(
+                fields=["schedule_key"], condition=~Q(schedule_key=""), name="report_job_schedule_key_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"], name="report_job_by_created"),
+            models.Index(fields=["kind", "-created_at"], name="report_job_kind_created"),
+            models.Index(fields=["created_at"], condition=Q(status__in=["pending", "running"]), name="report_job_open"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind_label} #{self.pk}"
+
+    @property
+    def kind_label(self) -> str:
+        from asn_portal import reports
+
+        return reports.label_of(self.kind)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def error_message(self) -> str:
+        from asn_portal import reports
+
+        return reports.error_message(self.error_code) if self.error_code else ""
 
 
 # ---------------------------------------------------------------------------------------------

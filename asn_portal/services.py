@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from asn_portal import extensions
+from asn_portal import dispatch, extensions
 from asn_portal.audit import log_bulk
 from asn_portal.models import (
     EducationLevel,
@@ -374,21 +374,34 @@ def move_org_unit(unit: OrgUnit, new_parent: OrgUnit | None, *, by: User | None)
 
 
 def notify(
-    recipient: User, *, title: str, body: str = "", url: str = "", key: str = "", email: bool = True
+    recipient: User,
+    *,
+    title: str,
+    body: str = "",
+    url: str = "",
+    key: str = "",
+    email: bool = True,
+    kind: str = "",
 ) -> Notification | None:
     """Put a message in the recipient's bell and, when they have an address, e-mail it after
     the transaction commits. With a `key`, a second call for the same recipient and key does
-    nothing and returns None (reminders may be redelivered)."""
+    nothing and returns None (reminders may be redelivered). `kind` names a reminder kind
+    (asn_portal.reminders): the recipient may have turned e-mail off for it.
+
+    The row records the e-mail as due before anything is queued, so a broker that is down
+    costs nothing: the sweep (tasks.sweep_undispatched) sends it later."""
+    from asn_portal import reminders
+
+    email_due = bool(email and recipient.email) and not reminders.opted_out(recipient, kind)
+    fields = {"title": title, "body": body, "url": url, "kind": kind, "email_due": email_due}
     if key:
-        notification, created = Notification.objects.get_or_create(
-            recipient=recipient, key=key, defaults={"title": title, "body": body, "url": url}
-        )
+        notification, created = Notification.objects.get_or_create(recipient=recipient, key=key, defaults=fields)
         if not created:
             return None
     else:
-        notification = Notification.objects.create(recipient=recipient, title=title, body=body, url=url)
-    if email and recipient.email:
-        send_notification_email.delay_on_commit(notification_id=notification.pk)
+        notification = Notification.objects.create(recipient=recipient, **fields)
+    if email_due:
+        dispatch.enqueue(send_notification_email, notification_id=notification.pk)
     return notification
 
 
