@@ -183,7 +183,9 @@ def jobs_for(user) -> QuerySet:
         return ReportJob.objects.none()
     own_kinds = [kind.code for kind in all_kinds() if kind.may_request(user)]
     all_of = [kind.code for kind in all_kinds() if kind.may_read_all(user)]
-    return ReportJob.objects.filter(Q(requested_by=user, kind__in=own_kinds) | Q(kind__in=all_of))
+    return ReportJob.objects.filter(
+        Q(requested_by=user, kind__in=own_kinds) | Q(requested_by=user, schedule_key__gt="") | Q(kind__in=all_of)
+    )
 
 
 def get_job_for_user(user, pk: int):
@@ -200,7 +202,7 @@ def may_retry(user, job) -> bool:
 # --- Requesting ------------------------------------------------------------------------------
 
 
-def request(user, code: str, data, *, email_result: bool = False, schedule_key: str = ""):
+def request(user, code: str, data):
     """Check the parameters and queue a job. Raises ServiceError (`unknown_report_kind` 400,
     `forbidden` 403) or ReportParamsError; creates nothing then."""
     from asn_portal.models import ReportJob
@@ -219,10 +221,27 @@ def request(user, code: str, data, *, email_result: bool = False, schedule_key: 
             kind=code,
             params=form.params(),
             requested_by=user,
-            email_result=email_result,
-            schedule_key=schedule_key,
         )
         dispatch.enqueue(run_report_job, job_id=job.pk)
+    return job
+
+
+def schedule(code: str, params: dict, *, recipient, schedule_key: str):
+    """Queue a report the system itself asks for (a monthly recap), built with `params` as
+    given and e-mailed to `recipient` when done. Idempotent by `schedule_key`: the second call
+    for the same occasion returns the existing job and queues nothing."""
+    from asn_portal.models import ReportJob
+    from asn_portal.tasks import run_report_job
+
+    if code not in _KINDS:
+        raise LookupError(f"unknown report kind: {code}")
+    with transaction.atomic():
+        job, created = ReportJob.objects.get_or_create(
+            schedule_key=schedule_key,
+            defaults={"kind": code, "params": params, "requested_by": recipient, "email_result": True},
+        )
+        if created:
+            dispatch.enqueue(run_report_job, job_id=job.pk)
     return job
 
 
@@ -290,7 +309,7 @@ def run_job(job_id: int):
     user = job.requested_by
     if kind is None:
         _fail(job.pk, "unknown_kind")
-    elif not user.is_active or not kind.may_request(user):
+    elif not user.is_active or (not job.schedule_key and not kind.may_request(user)):
         _fail(job.pk, "forbidden")
     else:
         permissions.forget_actor(user)
