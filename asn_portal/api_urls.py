@@ -4,12 +4,14 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from asn_portal.api import AuthTokenView, EmployeeViewSet, MeView, OrgUnitViewSet
+from asn_portal.report_api import ReportJobViewSet
 
 # --- Routes --------------------------------------------------------------------------------------
 
 router = SimpleRouter()
 router.register("employees", EmployeeViewSet, basename="api-employee")
 router.register("org-units", OrgUnitViewSet, basename="api-org-unit")
+router.register("reports", ReportJobViewSet, basename="api-report-job")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),

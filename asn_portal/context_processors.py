@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.templatetags.static import static
 
-from asn_portal import extensions, imports, permissions
+from asn_portal import extensions, imports, permissions, reports
 
 
 def sigap(request):
@@ -18,6 +18,7 @@ def sigap(request):
         },
         "actor": actor,
         "can_import": (lambda: bool(imports.kinds_for(user))) if actor.user_id else False,
+        "can_report": (lambda: reports.can_use_reports(user)) if actor.user_id else False,
         "nav_items": (lambda: extensions.nav_items(request)) if actor.user_id else [],
         # Called by the template only where it is needed (one query).
         "is_supervisor": lambda: permissions.is_supervisor(user),

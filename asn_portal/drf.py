@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import ErrorDetail
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -180,6 +181,17 @@ _ERROR_DESCRIPTIONS = {
 def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
     """Schema entries for the error statuses an operation answers with, for `@extend_schema`."""
     return {code: OpenApiResponse(ErrorResponseSerializer, description=_ERROR_DESCRIPTIONS[code]) for code in codes}
+
+
+class FileDownloadNegotiation(BaseContentNegotiation):
+    """A download answers with the file's own type whatever the client's Accept header says
+    (an Accept of application/pdf must not be a 406); errors are still JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 def object_id_or_404(value) -> int:

@@ -199,6 +199,32 @@ def may_retry(user, job) -> bool:
     return job.status == job.Status.FAILED and jobs_for(user).filter(pk=job.pk).exists()
 
 
+def describe(job) -> list[tuple[str, str]]:
+    """The job's parameters as (label, value) for people: the kind's form labels, choice
+    labels and the names of chosen records (an OPD), not raw codes and ids."""
+    kind = _KINDS.get(job.kind)
+    if kind is None:
+        return [(name, str(value)) for name, value in job.params.items()]
+    fields = kind.form_class(user=job.requested_by).fields
+    described = []
+    for name, value in job.params.items():
+        field = fields.get(name)
+        if field is None:
+            continue
+        shown = value
+        if value in (None, ""):
+            shown = "—"
+        elif isinstance(field, forms.ModelChoiceField):
+            found = field.queryset.model._default_manager.filter(pk=value).first()
+            shown = str(found) if found is not None else "—"
+        elif isinstance(field, forms.ChoiceField):
+            shown = {str(k): v for k, v in field.choices}.get(str(value), value)
+        elif isinstance(value, bool):
+            shown = _("yes") if value else _("no")
+        described.append((str(field.label or name), str(shown)))
+    return described
+
+
 # --- Requesting ------------------------------------------------------------------------------
 
 

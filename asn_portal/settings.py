@@ -252,6 +252,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # "StatusEnum" stays the employee status (its name before report jobs had a status too).
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "asn_portal.models.EmployeeStatus",
+        "ReportJobStatusEnum": "asn_portal.models.ReportJob.Status",
+    },
     # No call to validator.swagger.io: intranets are offline and the docs must not leak.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }

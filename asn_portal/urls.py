@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from asn_portal import import_views, views
+from asn_portal import import_views, report_views, views
 from asn_portal.auth import AccountPasswordResetForm, LoginForm
 
 portal_patterns = (
@@ -17,6 +17,12 @@ portal_patterns = (
         path("employees/<int:pk>/", views.employee_detail, name="employee-detail"),
         path("notifications/", views.notification_list, name="notification-list"),
         path("notifications/bell/", views.notification_bell, name="notification-bell"),
+        path("notifications/settings/", views.notification_settings, name="notification-settings"),
+        path("reports/", report_views.report_list, name="report-list"),
+        path("reports/new/<slug:kind>/", report_views.report_new, name="report-new"),
+        path("reports/<int:pk>/", report_views.report_detail, name="report-detail"),
+        path("reports/<int:pk>/download/", report_views.report_download, name="report-download"),
+        path("reports/<int:pk>/retry/", report_views.report_retry, name="report-retry"),
         path("notifications/read/", views.notification_mark_read, name="notification-read"),
         path("audit/", views.audit_log, name="audit-log"),
     ],

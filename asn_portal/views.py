@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from auditlog.models import LogEntry
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from asn_portal import extensions, permissions, selectors, services
+from asn_portal import extensions, permissions, reminders, selectors, services
 from asn_portal.filters import EmployeeFilter
 from asn_portal.forms import AuditLogFilter
-from asn_portal.models import Notification
+from asn_portal.models import EmailOptOut, Notification
 
 PAGE_SIZES = (10, 25, 50, 100)
 EXTRA_FILTERS = ("opd", "unit", "rank", "position_kind", "employment_type", "status")
@@ -104,6 +105,21 @@ def notification_list(request):
     notifications = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
     page = Paginator(notifications, 20).get_page(request.GET.get("page"))
     return render(request, "portal/notification_list.html", {"page": page})
+
+
+@login_required
+def notification_settings(request):
+    """Which optional reminders also come by e-mail (mandatory ones always do)."""
+    kinds = reminders.all_kinds()
+    optional = {kind.code for kind in kinds if not kind.mandatory}
+    if request.method == "POST":
+        chosen = [code for code in request.POST.getlist("email") if code in optional]
+        reminders.set_email_choices(request.user, chosen)
+        messages.success(request, _("Your notification choices are saved."))
+        return redirect("portal:notification-settings")
+    opted = set(EmailOptOut.objects.filter(user=request.user).values_list("kind", flat=True))
+    rows = [{"kind": kind, "email": kind.mandatory or kind.code not in opted} for kind in kinds]
+    return render(request, "portal/notification_settings.html", {"rows": rows, "has_email": bool(request.user.email)})
 
 
 @login_required

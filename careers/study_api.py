@@ -44,7 +44,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from asn_portal import permissions as core
-from asn_portal.drf import error_responses, object_id_or_404
+from asn_portal.drf import FileDownloadNegotiation, error_responses, object_id_or_404
 from asn_portal.drf import service_errors as _service_errors
 from asn_portal.models import EducationLevel, Employee
 from asn_portal.nip import normalize_digits
@@ -80,7 +80,6 @@ from careers.study_serializers import (
     StudyTerminateSerializer,
     StudyWithdrawSerializer,
 )
-from integrity.api import FileDownloadNegotiation
 
 
 def local_today() -> dt.date:

@@ -33,14 +33,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from asn_portal import permissions as core_permissions
-from asn_portal.drf import error_responses, object_id_or_404
+from asn_portal.drf import FileDownloadNegotiation, error_responses, object_id_or_404
 from asn_portal.drf import service_errors as _service_errors
 from asn_portal.models import Employee, OrgUnit
 from asn_portal.nip import normalize_digits
@@ -100,17 +99,6 @@ from integrity.serializers import (
 def local_today():
     """Today in the site's time zone (Asia/Jakarta): the edge where the clock is read."""
     return timezone.localdate()
-
-
-class FileDownloadNegotiation(BaseContentNegotiation):
-    """A download answers with the file's own type whatever the client's Accept header says
-    (an Accept of application/pdf must not be a 406); errors are still JSON."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0]
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 # --- Access ---------------------------------------------------------------------------------------

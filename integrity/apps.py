@@ -19,3 +19,8 @@ class IntegrityConfig(AppConfig):
         from integrity import importing
 
         importing.register()  # the import kinds hukuman_disiplin and pelaporan_harta (asn_portal.imports)
+
+        from integrity import reminders, reports
+
+        reminders.register()  # the LHKPN/LHKASN and gratification reminders (asn_portal.reminders)
+        reports.register()  # the integrity compliance report, Inspektorat only (asn_portal.reports)

@@ -60,7 +60,8 @@ def pytest_configure(config):
         from asn_portal.celery import app as celery_app
 
         prefix = f"sigap-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}:"
-        celery_app.conf.broker_transport_options = {"global_keyprefix": prefix}
+        os.environ["SIGAP_TEST_KEYPREFIX"] = prefix  # for worker processes a test starts
+        celery_app.conf.broker_transport_options = {**settings.CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": prefix}
         celery_app.conf.result_backend_transport_options = {"global_keyprefix": prefix}
 
 

@@ -41,12 +41,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from asn_portal import permissions as core_permissions
-from asn_portal.drf import error_responses, object_id_or_404
+from asn_portal.drf import FileDownloadNegotiation, error_responses, object_id_or_404
 from asn_portal.drf import service_errors as _service_errors
 from asn_portal.models import Employee, OrgUnit
 from asn_portal.nip import normalize_digits
 from asn_portal.uploads import protected_file_response
-from integrity.api import FileDownloadNegotiation
 from training import permissions, selectors, services
 from training.models import (
     Organiser,
