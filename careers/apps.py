@@ -23,6 +23,11 @@ class CareersConfig(AppConfig):
 
         importing.register()  # the history import kinds (asn_portal.imports): riwayat_pangkat, skp, ...
 
+        from careers import reminders, reports
+
+        reminders.register()  # approvals waiting, semester reports, bonds, promotion windows
+        reports.register()  # promotion_candidates, study_roster
+
         # After asn_portal's ready() (INSTALLED_APPS order): the profile tabs replace the core
         # placeholders of the same slugs; dashboard cards and the "Promotion" menu entry.
         from careers import extensions, signals
