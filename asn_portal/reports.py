@@ -20,6 +20,7 @@ pending and the sweep (tasks.sweep_undispatched) queues it again.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import tempfile
@@ -34,6 +35,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from asn_portal import dispatch, permissions
@@ -221,6 +223,9 @@ def describe(job) -> list[tuple[str, str]]:
             shown = {str(k): v for k, v in field.choices}.get(str(value), value)
         elif isinstance(value, bool):
             shown = _("yes") if value else _("no")
+        elif isinstance(value, str) and len(value) == 10 and value[4:5] == "-":
+            with contextlib.suppress(ValueError):
+                shown = date_format(dt.date.fromisoformat(value), "j F Y")
         described.append((str(field.label or name), str(shown)))
     return described
 
