@@ -445,7 +445,7 @@ def write_xlsx(out: IO[bytes], *, title: str, header: list[str], rows, total: in
     sheet.append(header_cells)
     count = 0
     for row in rows:
-        sheet.append([_safe(value) for value in row])
+        sheet.append([safe_cell(value) for value in row])
         count += 1
         if count % 1000 == 0:
             progress(count, total)
@@ -459,7 +459,7 @@ def _column_letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
-def _safe(value):
+def safe_cell(value):
     """Text that a spreadsheet would run as a formula is written as text."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value

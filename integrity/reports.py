@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from asn_portal import reports
 from asn_portal.models import OrgUnit
+from asn_portal.reports import safe_cell
 from integrity import permissions, selectors
 from integrity.models import FilingKind, GratificationStatus, SanctionLevel, WealthReport
 
@@ -157,8 +158,8 @@ def _write_xlsx(out, figures: dict, opd, progress) -> int:
     for row in rows:
         filings.append(
             [
-                _safe(row["code"]),
-                _safe(row["name"]),
+                safe_cell(row["code"]),
+                safe_cell(row["name"]),
                 row["obligees"],
                 row["filed"],
                 row["late"],
@@ -201,8 +202,8 @@ def _write_xlsx(out, figures: dict, opd, progress) -> int:
     for row in rows:
         sanctions.append(
             [
-                _safe(row["code"]),
-                _safe(row["name"]),
+                safe_cell(row["code"]),
+                safe_cell(row["name"]),
                 *[row["imposed"][level] for level in levels],
                 *[row["in_force"][level] for level in blocking],
             ]
@@ -227,8 +228,8 @@ def _write_xlsx(out, figures: dict, opd, progress) -> int:
     for row in rows:
         gifts.append(
             [
-                _safe(row["code"]),
-                _safe(row["name"]),
+                safe_cell(row["code"]),
+                safe_cell(row["name"]),
                 *[row["gifts"][step] for step in steps],
                 row["gifts_total"],
                 row["gifts_late"],
@@ -250,7 +251,7 @@ def _write_xlsx(out, figures: dict, opd, progress) -> int:
     kinds = dict(FilingKind.choices)
     count = 0
     for opd_name, nip, name, kind, due_on in selectors.unfiled_rows(year, on, opd["id"] if opd else None):
-        unfiled.append([_safe(opd_name), nip, _safe(name), str(kinds.get(kind, kind)), due_on])
+        unfiled.append([safe_cell(opd_name), nip, safe_cell(name), str(kinds.get(kind, kind)), due_on])
         count += 1
         if count % 1000 == 0:
             progress(3, 4)
@@ -270,13 +271,6 @@ def _column(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(index + 1)
-
-
-def _safe(value):
-    """Text a spreadsheet would run as a formula is written as text (as write_xlsx does)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _dates(year: int, on: dt.date) -> dict:

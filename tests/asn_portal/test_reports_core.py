@@ -206,9 +206,9 @@ def test_progress_is_written_as_it_moves_and_never_reaches_100_before_the_end(db
 
 
 def test_spreadsheet_text_that_looks_like_a_formula_is_written_as_text():
-    assert reports._safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert reports._safe("Budi") == "Budi"
-    assert reports._safe(-3) == -3
+    assert reports.safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert reports.safe_cell("Budi") == "Budi"
+    assert reports.safe_cell(-3) == -3
 
 
 # --- Who sees which job ----------------------------------------------------------------------
