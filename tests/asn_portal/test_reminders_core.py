@@ -286,3 +286,15 @@ def test_the_settings_page_turns_email_off_for_optional_kinds_only(city, login, 
         assert not EmailOptOut.objects.filter(user=city.user("staff_a"), kind=CODE).exists()
     finally:
         reminders._KINDS.pop("test_duty", None)
+
+
+@pytest.mark.django_db
+def test_the_sync_schedules_command_puts_back_a_deleted_schedule(optional_kind):
+    from django.core.management import call_command
+    from django_celery_beat.models import PeriodicTask
+
+    PeriodicTask.objects.filter(name=f"reminder: {CODE}").delete()
+
+    call_command("sync_schedules", stdout=None)
+
+    assert PeriodicTask.objects.filter(name=f"reminder: {CODE}", task="asn_portal.tasks.send_reminders").exists()
