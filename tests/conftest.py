@@ -61,7 +61,10 @@ def pytest_configure(config):
 
         prefix = f"sigap-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}:"
         os.environ["SIGAP_TEST_KEYPREFIX"] = prefix  # for worker processes a test starts
-        celery_app.conf.broker_transport_options = {**settings.CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": prefix}
+        celery_app.conf.broker_transport_options = {
+            **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+            "global_keyprefix": prefix,
+        }
         celery_app.conf.result_backend_transport_options = {"global_keyprefix": prefix}
 
 

@@ -111,7 +111,12 @@ def test_a_report_survives_its_worker_being_killed_and_reminders_run_twice_send_
         run_report_job.delay(job_id=job.pk)
 
         # Wait until the build is well under way, then kill the process building it.
-        _wait_for(lambda: ReportJob.objects.filter(pk=job.pk, progress__gte=20).exists(), timeout=60, what="progress", process=worker)
+        _wait_for(
+            lambda: ReportJob.objects.filter(pk=job.pk, progress__gte=20).exists(),
+            timeout=60,
+            what="progress",
+            process=worker,
+        )
         first_pid = int((tmp / "pids").read_text().split()[0])
         os.kill(first_pid, signal.SIGKILL)
 
