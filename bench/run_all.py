@@ -23,6 +23,8 @@ def main() -> int:
         ("seed_demo, 2,000 and 15,000 employees", ["bench/seed_bench.py", *pg]),
         ("directory search, 2,000 vs 15,000 employees", ["bench/directory_bench.py", *pg]),
         ("JP ledger and compliance, 2,000 vs 15,000 employees", ["bench/jp_ledger_bench.py", *pg]),
+        ("JP recap XLSX, 15,000 and 100,000 employees", ["bench/report_bench.py", *pg]),
+        ("reminder sweep, 2,000 vs 15,000 employees", ["bench/reminder_bench.py", *pg]),
     ]
     if pg:  # row locks under real concurrency: PostgreSQL only
         runs.append(("registration burst, 500 requests for 30 seats", ["bench/registration_burst.py", *pg]))

@@ -23,3 +23,21 @@ class TrainingConfig(AppConfig):
 
         bkpp.register_nav()
         importing.register()
+
+        # Issue 7: the reminder kinds, the report kinds, and the monthly JP recap e-mailed to
+        # each OPD head on the 1st (asn_portal.reminders / asn_portal.reports).
+        from asn_portal import reminders as core_reminders
+        from training import reminders, reports
+
+        reminders.register()
+        reports.register()
+        core_reminders.register_schedule(
+            core_reminders.Schedule(
+                name="report: monthly JP recap to OPD heads",
+                task="training.tasks.send_monthly_jp_recaps",
+                kwargs={},
+                minute="0",
+                hour="5",
+                day_of_month="1",
+            )
+        )

@@ -408,3 +408,38 @@ def verifiable_outside_learning(user) -> QuerySet[OutsideLearning]:
 def can_verify_queue(user) -> bool:
     actor = core_permissions.actor_for(user)
     return permissions.can_manage_training(user) or actor.is_operator
+
+
+# ---------------------------------------------------------------------------------------------
+# Eligibility over the whole city (reminders)
+# ---------------------------------------------------------------------------------------------
+
+
+def eligible_for(session: Session) -> Q:
+    """A condition on `Employee` that holds when every criterion of `rules.eligibility` holds
+    for `session` and the employee has no live registration for it: the set-based twin of
+    `services.eligibility` (same facts: rank range, position kind, JF level, employment type,
+    the prior programme completed here, standing on the first day for programmes closed to
+    sanctioned employees — DOMAIN.md §8.3 — and no other confirmed session on these dates),
+    for reminders that ask it of everyone at once. `session.program` must be loaded; the
+    condition adds subqueries to the caller's one query, never a query per employee."""
+    program = session.program
+    mine = Registration.objects.filter(employee_id=OuterRef("pk"))
+    condition = ~Q(Exists(mine.filter(session_id=session.pk, state__in=S.live())))
+    if program.min_rank_id or program.max_rank_id:
+        condition &= Q(rank_id__gte=program.min_rank_id or 1, rank_id__lte=program.max_rank_id or 17)
+    if program.position_kinds:
+        condition &= Q(position__kind__in=list(program.position_kinds))
+    if program.jenjang:
+        condition &= Q(position__jenjang__in=list(program.jenjang))
+    if program.employment_types:
+        condition &= Q(employment_type__in=list(program.employment_types))
+    if program.prior_program_id:
+        condition &= Q(Exists(mine.filter(state=S.COMPLETED, session__program_id=program.prior_program_id)))
+    if program.blocked_by_sanction:
+        good = integrity.in_good_standing(Employee.objects.all(), session.starts_on).values("pk")
+        condition &= Q(pk__in=good)
+    clash = mine.filter(
+        state=S.CONFIRMED, session__starts_on__lte=session.ends_on, session__ends_on__gte=session.starts_on
+    ).exclude(session_id=session.pk)
+    return condition & ~Q(Exists(clash))

@@ -378,7 +378,7 @@ def _move(registration: Registration, to_state: str, *, by: User | None, reason:
     return registration
 
 
-def _tell(registration: Registration, title: str, key: str, body: str = "") -> None:
+def _tell(registration: Registration, title: str, key: str, body: str = "", *, kind: str = "") -> None:
     user = registration.employee.user
     if user is None:
         return
@@ -388,6 +388,7 @@ def _tell(registration: Registration, title: str, key: str, body: str = "") -> N
         body=body,
         url=reverse("training:registration-detail", args=[registration.pk]),
         key=f"training-registration-{registration.pk}-{key}",
+        kind=kind,
     )
 
 
@@ -415,10 +416,16 @@ def _can_take_seat(session: Session, opd_id: int, today: dt.date) -> bool:
 def _allocate(session: Session, registration: Registration, *, by: User | None, today: dt.date) -> Registration:
     """Confirm the registration if a seat (and quota) is free, else put it on the waiting list."""
     if _can_take_seat(session, registration.opd_id, today):
+        from_waitlist = registration.state == S.WAITLISTED  # BKPP confirming a waiting seat by hand
         session.confirmed_count += 1
         session.save(update_fields=["confirmed_count"])
         _move(registration, S.CONFIRMED, by=by)
-        _tell(registration, _("Seat confirmed: %(title)s") % {"title": session.program.title}, "confirmed")
+        _tell(
+            registration,
+            _("Seat confirmed: %(title)s") % {"title": session.program.title},
+            "confirmed",
+            kind="training_waitlist_confirmed" if from_waitlist else "",
+        )
     else:
         _move(registration, S.WAITLISTED, by=by)
         _tell(registration, _("On the waiting list: %(title)s") % {"title": session.program.title}, "waitlisted")
@@ -436,7 +443,12 @@ def _fill_waitlist(session: Session, *, by: User | None, today: dt.date) -> list
             session.confirmed_count += 1
             session.save(update_fields=["confirmed_count"])
             _move(registration, S.CONFIRMED, by=by, reason=_("A seat became free."))
-            _tell(registration, _("Seat confirmed: %(title)s") % {"title": session.program.title}, "confirmed")
+            _tell(
+                registration,
+                _("Seat confirmed: %(title)s") % {"title": session.program.title},
+                "confirmed",
+                kind="training_waitlist_confirmed",  # training.reminders.WAITLIST_CONFIRMED
+            )
             confirmed.append(registration)
     return confirmed
 
@@ -762,6 +774,7 @@ def ask_follow_up(registration: Registration, *, on: dt.date) -> FollowUp | None
             % {"name": registration.employee.full_name, "title": registration.session.program.title},
             url=reverse("training:follow-up", args=[follow_up.pk]),
             key=f"training-follow-up-{follow_up.pk}",
+            kind="training_follow_up",  # training.reminders.FOLLOW_UP
         )
     return follow_up
 

@@ -72,3 +72,27 @@ def ask_due_follow_ups(*, today: str | None = None) -> int:
     for registration in list(due):  # one day's worth: small
         asked += services.ask_follow_up(registration, on=on) is not None
     return asked
+
+
+@shared_task
+def send_monthly_jp_recaps(*, today: str | None = None) -> int:
+    """On the 1st of each month (beat: training.apps), queue the per-employee JP recap (XLSX)
+    of the year of the previous month for every OPD whose head has a user account with an
+    e-mail (`reports.opd_heads`), to be e-mailed to the head. Keyed by month and OPD, so a
+    second run queues nothing. Returns how many OPDs were handled."""
+    from asn_portal import reports as core_reports
+    from training import reports
+
+    on = _day(today)
+    year = (on.replace(day=1) - dt.timedelta(days=1)).year
+    month = f"{on:%Y-%m}"
+    handled = 0
+    for opd_id, user in reports.opd_heads(with_email=True):
+        core_reports.schedule(
+            reports.JP_RECAP,
+            {"year": year, "level": "employee", "opd": opd_id, "format": "xlsx"},
+            recipient=user,
+            schedule_key=f"jp_recap:{month}:opd-{opd_id}",
+        )
+        handled += 1
+    return handled

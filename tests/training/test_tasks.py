@@ -165,13 +165,19 @@ def test_asking_twice_creates_no_second_question_or_notification(city, completed
 # --- The beat schedule ----------------------------------------------------------------------------
 
 
-def test_both_tasks_are_scheduled_daily_at_one_in_the_morning_jakarta_time():
+DAILY = {"training.tasks.release_due_quotas", "training.tasks.ask_due_follow_ups"}
+
+
+def test_both_daily_tasks_are_scheduled_at_one_in_the_morning_jakarta_time():
     scheduled = {
         task.task: task
         for task in PeriodicTask.objects.filter(task__startswith="training.tasks.").select_related("crontab")
     }
 
-    assert set(scheduled) == {"training.tasks.release_due_quotas", "training.tasks.ask_due_follow_ups"}
+    # The third is the monthly JP recap to OPD heads (declared in code: asn_portal.reminders).
+    assert set(scheduled) == {*DAILY, "training.tasks.send_monthly_jp_recaps"}
+    monthly = scheduled.pop("training.tasks.send_monthly_jp_recaps")
+    assert (monthly.crontab.minute, monthly.crontab.hour, monthly.crontab.day_of_month) == ("0", "5", "1")
     for task in scheduled.values():
         assert task.enabled
         assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week) == ("0", "1", "*")
@@ -185,4 +191,4 @@ def test_running_the_schedule_migration_again_adds_no_rows():
     migration.create_schedule(apps, None)
 
     assert PeriodicTask.objects.count() == before
-    assert PeriodicTask.objects.filter(task__startswith="training.tasks.").count() == 2
+    assert PeriodicTask.objects.filter(task__in=DAILY).count() == 2
