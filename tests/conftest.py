@@ -94,6 +94,18 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped, but SIGAP_REQUIRE_ALL=1 makes every skip a failure: {reason}"
 
 
+@pytest.fixture
+def eager_tasks():
+    """Run Celery tasks in-process in this test, also in the CI pass that has a Redis broker
+    (the Celery config is read once, so flip the app's setting, not Django's)."""
+    from asn_portal.celery import app as celery_app
+
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
 # --- Reference data for transactional tests -------------------------------------------------
 
 

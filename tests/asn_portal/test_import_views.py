@@ -30,16 +30,6 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture
-def eager_tasks():
-    """Run Celery tasks in-process in this test, also in the CI pass that has a Redis broker
-    (the Celery config is read once, so flip the app's setting, not Django's)."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
-
-
 def stored_files(media) -> list:
     return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
 

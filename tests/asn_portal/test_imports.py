@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from asn_portal import importing, imports, permissions
-from asn_portal.celery import app as celery_app
 from asn_portal.models import ImportJob
 from asn_portal.tasks import run_employee_import, run_import_job
 from tests.asn_portal.test_import import csv_bytes, three_rows
@@ -30,14 +29,6 @@ FAKE_COLUMNS = ("nip", "angka")
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def eager_tasks():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 def _fake_run(fileobj, *, filename, actor, today=None, dry_run=False, progress=None):

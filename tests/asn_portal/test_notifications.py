@@ -15,15 +15,6 @@ from asn_portal.tasks import send_notification_email
 from tests.factories import UserFactory
 
 
-@pytest.fixture
-def eager_tasks():
-    """Run Celery tasks in-process for this test, whatever the environment's broker."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
-
-
 @pytest.mark.django_db
 def test_a_notification_is_e_mailed_once_the_transaction_commits(
     city, eager_tasks, django_capture_on_commit_callbacks, mailoutbox

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from asn_portal import reminders, services
-from asn_portal.celery import app as celery_app
 from asn_portal.models import EmailOptOut, Employee, Notification, ReportJob, User
 from asn_portal.tasks import send_batch_emails, sweep_undispatched
 from tests.factories import EmployeeFactory
@@ -49,14 +48,6 @@ def _kind(mandatory: bool = False):
         yield
     finally:
         reminders._KINDS.pop(CODE, None)
-
-
-@pytest.fixture
-def eager_tasks():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -11,18 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from asn_portal import reports
-from asn_portal.celery import app as celery_app
 from asn_portal.models import ReportJob
 from asn_portal.services import ServiceError
 from tests.asn_portal import report_kinds
-
-
-@pytest.fixture
-def eager_tasks():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
-from asn_portal.celery import app as celery_app
 from asn_portal.models import ImportJob, PositionKind
 from integrity import importing, rules, services
 from integrity.importing import FILING_COLUMNS, SANCTION_COLUMNS, import_filings, import_sanctions
@@ -33,14 +32,6 @@ UPLOAD = reverse("portal:employee-import")
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def eager_tasks():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 def audit_entries(model, actor=None):

@@ -19,6 +19,9 @@ from integrity import services
 from integrity.models import GratificationStatus
 from tests.factories import EmployeeFactory, UserFactory
 
+# E-mails go out in-process, also in the CI pass that has a Redis broker.
+pytestmark = pytest.mark.usefixtures("eager_tasks")
+
 ANNUAL = integrity_reminders.ANNUAL
 NEW = integrity_reminders.NEW_OBLIGEE
 GRATIFICATION = integrity_reminders.GRATIFICATION

@@ -26,6 +26,9 @@ from integrity.models import GratificationStatus
 from tests.factories import EmployeeFactory, UserFactory
 from tests.integrity.factories import sanction
 
+# E-mails go out in-process, also in the CI pass that has a Redis broker.
+pytestmark = pytest.mark.usefixtures("eager_tasks")
+
 CODE = integrity_reports.CODE
 YEAR = 2025
 ON = dt.date(2026, 5, 4)  # after the 2025 filings were due (31 March 2026)

@@ -21,7 +21,8 @@ from training import reminders as training_reminders
 from training import services
 from training.models import OutsideLearning, OutsideStatus, Registration, RegistrationState, SessionStatus
 
-pytestmark = pytest.mark.django_db
+# E-mails go out in-process, also in the CI pass that has a Redis broker.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 SOON = training_reminders.SESSION_SOON
 WAITING = training_reminders.APPROVAL_WAITING

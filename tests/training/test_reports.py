@@ -28,7 +28,8 @@ from training import reports as training_reports
 from training import services, tasks
 from training.models import Evaluation, OutsideLearning, OutsideStatus
 
-pytestmark = pytest.mark.django_db
+# E-mails go out in-process, also in the CI pass that has a Redis broker.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 RECAP = training_reports.JP_RECAP
 REALISATION = training_reports.REALISATION

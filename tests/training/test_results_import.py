@@ -15,7 +15,6 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from asn_portal import imports
-from asn_portal.celery import app as celery_app
 from asn_portal.models import ImportJob
 from tests.factories import EmployeeFactory
 from tests.training.factories import session
@@ -33,14 +32,6 @@ HEADER = ("sesi", "nip", "nama", "lulus", "nilai", "catatan")
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def eager_tasks():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import pytest
 from django.apps import apps
 from django_celery_beat.models import PeriodicTask
 
-from asn_portal.celery import app as celery_app
 from asn_portal.models import Notification
 from tests.factories import EmployeeFactory
 from tests.training.factories import TODAY, registered, session
@@ -21,14 +20,6 @@ from training.models import FollowUp, Registration, SessionStatus
 pytestmark = pytest.mark.django_db
 
 RELEASE_ON = dt.date(2026, 11, 15)
-
-
-@pytest.fixture
-def eager_tasks():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 def _state(registration) -> str:
