@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from asn_portal import reports
+from asn_portal import report_pdf, reports
 from asn_portal.models import OrgUnit
 from asn_portal.reports import safe_cell
 from integrity import permissions, selectors
@@ -284,8 +284,6 @@ def _write_pdf(out, figures: dict, opd, user) -> None:
     """A4 portrait, reportlab's canvas and built-in fonts (as training/certificates.py): the
     headline figures, then a horizontal bar chart of the share filed per OPD (lowest first)."""
     from reportlab.graphics import renderPDF
-    from reportlab.graphics.charts.barcharts import HorizontalBarChart
-    from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
@@ -364,41 +362,11 @@ def _write_pdf(out, figures: dict, opd, user) -> None:
     pdf.drawString(margin, y, _("Filing share per OPD (%)"))
     y -= 8
     footer = margin + 34  # the notes
-    axis = 24  # the value axis and its labels, under the bars
-    available = y - footer - axis
     if charted:
-        pitch = min(22.0, available / len(charted))
-        label_size = max(4.0, min(8.0, pitch * 0.7))
-        label_width = 190
-        chart_h = pitch * len(charted)
-        drawing = Drawing(width - 2 * margin, chart_h + axis)
-        chart = HorizontalBarChart()
-        chart.x, chart.y = label_width, axis
-        chart.width = width - 2 * margin - label_width - 30
-        chart.height = chart_h
-        # The category axis draws its first category at the bottom: reverse so the lowest
-        # share is on top.
-        ordered = list(reversed(charted))
-        chart.data = [[row["rate"] for row in ordered]]
-        chart.categoryAxis.categoryNames = [_short(row["name"], label_size, label_width) for row in ordered]
-        chart.categoryAxis.labels.fontName = "Helvetica"
-        chart.categoryAxis.labels.fontSize = label_size
-        chart.categoryAxis.labels.boxAnchor = "e"
-        chart.categoryAxis.labels.dx = -4
-        chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
-        chart.valueAxis.labels.fontName = "Helvetica"
-        chart.valueAxis.labels.fontSize = 7
-        chart.bars[0].fillColor = navy
-        chart.bars[0].strokeColor = None
-        chart.barLabelFormat = "%.0f%%"
-        chart.barLabels.fontName = "Helvetica"
-        chart.barLabels.fontSize = min(label_size, 7)
-        chart.barLabels.boxAnchor = "w"
-        chart.barLabels.dx = 3
-        chart.barSpacing = 0
-        chart.groupSpacing = max(1.0, pitch * 0.25)
-        drawing.add(chart)
-        renderPDF.draw(drawing, pdf, margin, y - chart_h - axis)
+        drawing = report_pdf.share_chart(
+            [(row["name"], row["rate"]) for row in charted], width=width - 2 * margin, available=y - footer
+        )
+        renderPDF.draw(drawing, pdf, margin, y - drawing.height)
     else:
         pdf.setFont("Helvetica", 9)
         pdf.setFillColor(muted)
@@ -418,17 +386,6 @@ def _write_pdf(out, figures: dict, opd, user) -> None:
 
 def _percent(rate) -> str:
     return "—" if rate is None else f"{rate:g}%"
-
-
-def _short(name: str, size: float, room: float) -> str:
-    """Cut a name to what fits in `room` points at font `size` (Helvetica)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    if stringWidth(name, "Helvetica", size) <= room - 8:
-        return name
-    while name and stringWidth(name + "…", "Helvetica", size) > room - 8:
-        name = name[:-1]
-    return name.rstrip() + "…"
 
 
 # ---------------------------------------------------------------------------------------------

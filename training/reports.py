@@ -40,10 +40,9 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from asn_portal import permissions as core
-from asn_portal import reports
+from asn_portal import report_pdf, reports
 from asn_portal.models import Employee, OrgUnit, PositionKind
 from asn_portal.reports import PDF, XLSX, Built, ReportError, ReportForm, ReportKind, write_xlsx, year_field
 from training import compliance
@@ -450,7 +449,9 @@ def _recap_pdf(out, *, year: int, opd: OrgUnit | None) -> int:
         pdf.setFillColor(colors.HexColor("#475467"))
         pdf.drawString(margin, y, note)
     if shown:
-        drawing = _bar_chart(shown, width=width - 2 * margin, bottom=margin + 24, top=y - 10)
+        drawing = report_pdf.share_chart(
+            [(row.name, row.share) for row in shown], width=width - 2 * margin, available=y - 10 - (margin + 24)
+        )
         drawing.drawOn(pdf, margin, y - 10 - drawing.height)
     else:
         pdf.setFont("Helvetica", 10)
@@ -461,54 +462,6 @@ def _recap_pdf(out, *, year: int, opd: OrgUnit | None) -> int:
     pdf.showPage()
     pdf.save()
     return len(rows)
-
-
-def _fit(text: str, font: str, size: float, room: float) -> str:
-    """`text`, shortened with an ellipsis to fit `room` points."""
-    if stringWidth(text, font, size) <= room:
-        return text
-    while text and stringWidth(text + "…", font, size) > room:
-        text = text[:-1]
-    return text.rstrip() + "…"
-
-
-def _bar_chart(rows: list[compliance.OpdCompliance], *, width: float, bottom: float, top: float):
-    """A horizontal bar chart, first row on top, 0–100 %."""
-    from reportlab.graphics.charts.barcharts import HorizontalBarChart
-    from reportlab.graphics.shapes import Drawing
-    from reportlab.lib import colors
-
-    available = top - bottom
-    bar_space = min(22.0, (available - 30) / len(rows))
-    chart_height = bar_space * len(rows)
-    drawing = Drawing(width, chart_height + 30)
-    chart = HorizontalBarChart()
-    font_size = 7.5 if len(rows) > 12 else 8.5
-    label_width = 250
-    names = [_fit(r.name, "Helvetica", font_size, label_width - 10) for r in rows]
-    label_width = min(label_width, max(stringWidth(n, "Helvetica", font_size) for n in names) + 10)
-    chart.x, chart.y = label_width, 20
-    chart.width, chart.height = width - label_width - 30, chart_height
-    # reportlab draws the first category at the bottom: reversed, the first row is on top.
-    chart.data = [[round(r.share, 1) for r in reversed(rows)]]
-    chart.categoryAxis.categoryNames = list(reversed(names))
-    chart.categoryAxis.labels.fontName = "Helvetica"
-    chart.categoryAxis.labels.fontSize = font_size
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.categoryAxis.labels.dx = -4
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
-    chart.valueAxis.labels.fontName = "Helvetica"
-    chart.valueAxis.labels.fontSize = 7.5
-    chart.valueAxis.labelTextFormat = "%d%%"
-    chart.bars[0].fillColor = colors.HexColor("#1e3a8a")
-    chart.bars[0].strokeColor = None
-    chart.barLabelFormat = "%.1f"
-    chart.barLabels.fontName = "Helvetica"
-    chart.barLabels.fontSize = 7
-    chart.barLabels.boxAnchor = "w"
-    chart.barLabels.dx = 3
-    drawing.add(chart)
-    return drawing
 
 
 # ---------------------------------------------------------------------------------------------
