@@ -17,6 +17,7 @@ from asn_portal.models import (
     OrgUnit,
     Position,
     Rank,
+    ReportJob,
     User,
 )
 
@@ -113,7 +114,8 @@ class OperatorGrantAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("recipient", "title", "created_at", "read_at", "emailed_at")
+    list_display = ("recipient", "title", "kind", "created_at", "read_at", "email_due", "emailed_at")
+    list_filter = ("kind", "email_due")
     raw_id_fields = ("recipient",)
     search_fields = ("title", "recipient__username")
 
@@ -122,6 +124,15 @@ class NotificationAdmin(ReadOnlyAdmin):
 class ImportJobAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "kind", "status", "requested_by", "created_at", "total_rows")
     list_filter = ("kind", "status")
+
+
+@admin.register(ReportJob)
+class ReportJobAdmin(ReadOnlyAdmin):
+    """For support: what was asked, by whom, how it went (the files are served by /reports/)."""
+
+    list_display = ("kind", "status", "progress", "requested_by", "created_at", "finished_at", "attempts", "error_code")
+    list_filter = ("kind", "status")
+    exclude = ("file",)
 
 
 @admin.register(CollectiveLeave)
