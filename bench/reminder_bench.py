@@ -12,7 +12,8 @@ day concerns them: the LHKPN reminders only from January to March, the JP shortf
 October). The e-mail task of a run is not executed (it is one task per run; what it costs is
 one query per message, in a worker). Prints, per kind: messages written, queries (the
 collect, the bulk write and the count), milliseconds, and whether the query count is the same
-as at the smallest size. On SQLite the bulk insert is split into statements of at most 999
+as at the smallest size ("n/a" where a size had nothing to send: such a run stops after the
+collect). On SQLite the bulk insert is split into statements of at most 999
 parameters, so its count grows with the messages; on PostgreSQL it is one statement.
 """
 
@@ -80,7 +81,7 @@ def main() -> None:
     backend = "PostgreSQL" if options.database_url.startswith("postgres") else "SQLite"
     print(f"Reminder sweep on {backend}; days {', '.join(str(day) for day in _days())}")
     print(f"{'employees':>10} {'kind':<36} {'messages':>9} {'queries':>8} {'ms':>9} {'same queries':>13}")
-    baseline: dict[str, int] = {}
+    baseline: dict[str, tuple[int, int]] = {}  # kind -> (messages, queries) at the first size
     for size in options.sizes:
         database = _Postgres(options.database_url, size) if backend == "PostgreSQL" else _Sqlite()
         with database as url:
@@ -95,8 +96,12 @@ def main() -> None:
                 sys.exit(f"measuring failed:\n{done.stdout}\n{done.stderr}")
             result = json.loads(done.stdout.strip().splitlines()[-1])
         for code, figures in result["kinds"].items():
-            baseline.setdefault(code, figures["queries"])
-            same = "yes" if figures["queries"] == baseline[code] else f"no ({baseline[code]})"
+            baseline.setdefault(code, (figures["created"], figures["queries"]))
+            messages, queries = baseline[code]
+            if not (messages and figures["created"]):
+                same = "n/a"  # a run with nothing to say stops early: compare runs that wrote messages
+            else:
+                same = "yes" if figures["queries"] == queries else f"no ({queries})"
             print(
                 f"{result['employees']:>10} {code:<36} {figures['created']:>9} {figures['queries']:>8} "
                 f"{figures['ms']:>9.1f} {same:>13}"
