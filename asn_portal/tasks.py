@@ -1,17 +1,21 @@
 """Celery entry points of the core app: thin, keyword-only ids, safe to run twice."""
 
 import datetime as dt
+import logging
+import smtplib
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from asn_portal.models import Notification
 
+logger = logging.getLogger(__name__)
 
-def _email_notification(notification_id: int) -> bool:
+
+def _email_notification(notification_id: int, connection=None) -> bool:
     """E-mail one notification, once: the row is locked and a sent one (`emailed_at`) or one
     no longer due is left alone."""
     with transaction.atomic():
@@ -25,12 +29,20 @@ def _email_notification(notification_id: int) -> bool:
         body = notification.body
         if notification.url:
             body = f"{body}\n\n{settings.SIGAP_SITE_URL.rstrip('/')}{notification.url}".strip()
-        send_mail(
-            subject=f"[SIGAP] {notification.title}",
-            message=body,
-            from_email=None,
-            recipient_list=[notification.recipient.email],
-        )
+        try:
+            send_mail(
+                subject=f"[SIGAP] {notification.title}",
+                message=body,
+                from_email=None,
+                recipient_list=[notification.recipient.email],
+                connection=connection,
+            )
+        except smtplib.SMTPRecipientsRefused:
+            # The server refuses this address for good: owe nothing more, so that one bad
+            # address never holds up the batch or the sweep. The bell still has the message.
+            logger.warning("e-mail address refused for notification %s", notification.pk)
+            Notification.objects.filter(pk=notification.pk).update(email_due=False)
+            return False
         notification.emailed_at = timezone.now()
         notification.email_due = False
         notification.save(update_fields=["emailed_at", "email_due"])
@@ -48,7 +60,8 @@ def send_batch_emails(*, batch: str) -> int:
     """E-mail the notifications one reminder run created (its `batch`). Each row is sent at
     most once, so a task redelivered after a crash sends only what was still owed."""
     ids = list(Notification.objects.filter(batch=batch, email_due=True).values_list("pk", flat=True))
-    return sum(_email_notification(pk) for pk in ids)
+    with get_connection() as connection:  # one SMTP session for the whole batch
+        return sum(_email_notification(pk, connection) for pk in ids)
 
 
 @shared_task(acks_late=True)
@@ -90,7 +103,8 @@ def sweep_undispatched() -> dict:
         .order_by("created_at")
         .values_list("pk", flat=True)[:SWEEP_LIMIT]
     )
-    emailed = sum(_email_notification(pk) for pk in due)
+    with get_connection() as connection:
+        emailed = sum(_email_notification(pk, connection) for pk in due)
     waiting = list(
         ReportJob.objects.filter(status=ReportJob.Status.PENDING, created_at__lt=before).values_list("pk", flat=True)
     )

@@ -289,3 +289,29 @@ def test_the_sync_schedules_command_puts_back_a_deleted_schedule(optional_kind):
     call_command("sync_schedules", stdout=None)
 
     assert PeriodicTask.objects.filter(name=f"reminder: {CODE}", task="asn_portal.tasks.send_reminders").exists()
+
+
+@pytest.mark.django_db
+def test_a_refused_address_does_not_hold_up_the_rest_of_the_batch(city, optional_kind, monkeypatch, mailoutbox):
+    import smtplib
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    refused = city.user("staff_a").email
+    real_send = EmailBackend.send_messages
+
+    def send_messages(self, messages):
+        if any(refused in message.to for message in messages):
+            raise smtplib.SMTPRecipientsRefused({refused: (550, b"no such user")})
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)  # the edge: the mail server
+    reminders.run(CODE, TODAY)
+    batch = Notification.objects.values_list("batch", flat=True).first()
+
+    sent = send_batch_emails(batch=str(batch))
+
+    assert sent == len(mailoutbox) == Employee.objects.filter(user__isnull=False).exclude(user__email="").count() - 1
+    staff = Notification.objects.get(recipient=city.user("staff_a"))
+    assert (staff.email_due, staff.emailed_at) == (False, None)
+    assert Notification.objects.filter(email_due=True).count() == 0
