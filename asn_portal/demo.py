@@ -44,7 +44,8 @@ REFERENCE_DATE = dt.date(2026, 1, 1)
 DEFAULT_SEED = 2026
 DEFAULT_EMPLOYEES = 2000
 MIN_EMPLOYEES = 60
-DEMO_PASSWORD = "sigap-demo-2026"
+# The demo password is published in the README on purpose (demo data only, never production).
+DEMO_PASSWORD = "sigap-demo-2026"  # nosec B105
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 
 # Share of N that holds a structural post (or heads a school); the posts are filled tier by

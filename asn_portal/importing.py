@@ -1367,7 +1367,8 @@ def update_rows(model, objects: list, field_names: list[str]) -> None:
     fields = [model._meta.get_field(name) for name in field_names]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"
+    # Table and column names come quoted from the model; every value is a query parameter.
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"  # nosec B608
     params = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objects]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +26,8 @@ TESTING = "pytest" in sys.modules
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if DEBUG or TESTING:
-        SECRET_KEY = "django-insecure-sigap-development-only-never-use-in-production"
+        # bandit B105: a development key, never used in production (DEBUG=0 refuses to start without one).
+        SECRET_KEY = "django-insecure-sigap-development-only-never-use-in-production"  # nosec B105
     else:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set SECRET_KEY in the environment (or DEBUG=1 for development)."
@@ -75,6 +77,7 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "treebeard",
+    "csp",
     "asn_portal",
     "integrity",
     "training",
@@ -84,6 +87,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After authentication, messages and htmx: it logs out, leaves a message and answers htmx.
+    "asn_portal.middleware.SessionTimeoutMiddleware",
     "asn_portal.middleware.AuditActorMiddleware",
     # django-axes must be last: it turns a lock-out into the lock-out response.
     "axes.middleware.AxesMiddleware",
@@ -165,8 +171,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
+# A session lives at most SESSION_COOKIE_AGE from sign-in, however busy (absolute lifetime),
+# and ends after SIGAP_SESSION_IDLE_MINUTES without a request (idle timeout); both are
+# enforced by asn_portal.middleware.SessionTimeoutMiddleware.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SIGAP_SESSION_IDLE_MINUTES = env.int("SIGAP_SESSION_IDLE_MINUTES", default=30)
+# Database sessions whose key starts with a tag of their owner, so that deactivating an
+# account deletes its sessions without decoding everyone's (asn_portal.signals).
+SESSION_ENGINE = "asn_portal.sessions"
 
 # django-axes: lock a username from one address after repeated failures. Not by address
 # alone: a whole OPD often shares one NAT address, and one person must not lock out all.
@@ -298,8 +311,32 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG and not TESTING)
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: pages and htmx send the token rendered into the page
+# (base.html's hx-headers), so the cookie can be hidden from JavaScript.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp): scripts only from SIGAP's own static files, never
+# inline (static/js/ holds every page behaviour). 'unsafe-inline' stays for styles only:
+# templates use style="" attributes and htmx adds its indicator <style>. The nonce appears
+# only in responses whose template asks for one: the API docs (templates/drf_spectacular/),
+# whose settings script is generated per request.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
 # /healthz is polled over plain HTTP by the container runtime.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 

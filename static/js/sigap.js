@@ -19,6 +19,15 @@
   }
   showCurrentTab(document);
 
+  // The notification bell refreshes itself every minute, but not while its dropdown is open:
+  // the swap would close the list under the reader's pointer.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const bell = event.detail.elt;
+    if (bell.id === "notification-bell" && bell.querySelector(".dropdown-menu.show")) {
+      event.preventDefault();
+    }
+  });
+
   // Content swapped in by htmx gets the same treatment.
   document.addEventListener("htmx:afterSwap", function (event) {
     showCurrentTab(event.target);
