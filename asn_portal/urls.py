@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from asn_portal import import_views, report_views, views
+from asn_portal import import_views, privacy_views, report_views, views
 from asn_portal.auth import AccountPasswordResetForm, LoginForm
 
 portal_patterns = (
@@ -27,6 +27,8 @@ portal_patterns = (
         path("reports/<int:pk>/retry/", report_views.report_retry, name="report-retry"),
         path("notifications/read/", views.notification_mark_read, name="notification-read"),
         path("audit/", views.audit_log, name="audit-log"),
+        path("audit/breach/", privacy_views.breach_query, name="breach-query"),
+        path("me/data/", privacy_views.my_data, name="my-data"),
     ],
     "portal",
 )

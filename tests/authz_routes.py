@@ -429,6 +429,14 @@ PAGES: dict[str, list[Row]] = {
     "portal:report-retry": page(deny(E, S, OX, I, N), pk("failed_report_job"), post=True),
     # The Inspektorat reads the trail too (who read integrity records).
     "portal:audit-log": page(all_but(A, I), ok=A),
+    # "Data saya": every signed-in account gets its own page (200, a friendly explanation without
+    # an employee record); no role gets staff_a's data there, so staff_a's NIP is never in it.
+    "portal:my-data": page(SIGNED_IN, ok=E)
+    + page(all_but(E), query={"format": "json"}, hides=lambda w: w.staff_a.nip, ok=E)
+    + page(SIGNED_IN, query={"format": "pdf"}, ok=E),
+    # The breach query: the Inspektorat and Admin BKPP only.
+    "portal:breach-query": page(all_but(A, I), ok=A)
+    + page(all_but(A, I), query={"username": "admin.bkpp", "date_from": "2026-11-01", "date_to": "2026-11-30"}, ok=I),
     "password_change": page(SIGNED_IN, ok=E),
     "password_change_done": page(SIGNED_IN, ok=E),
     # --- Integrity: the register and every record are the Inspektorat's ----------------------
