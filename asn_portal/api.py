@@ -26,7 +26,7 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, I
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from asn_portal import permissions, services
+from asn_portal import audit, permissions, services
 from asn_portal.auth import normalize_login
 from asn_portal.drf import error_response, error_responses, object_id_or_404
 from asn_portal.filters import EmployeeFilter, OrgUnitFilter
@@ -118,9 +118,14 @@ class EmployeeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_object(self):
         employee = permissions.get_employee_for_user(self.request.user, pk=object_id_or_404(self.kwargs["pk"]))
         self.check_object_permissions(self.request, employee)
+        if self.action == "retrieve":
+            audit.log_read(employee, by=self.request.user)
         return employee
 
     def create(self, request, *args, **kwargs):
+        # Who may never add anyone hears so before their body is judged; the unit decides the rest.
+        if not permissions.can_add_employees(request.user):
+            raise exceptions.PermissionDenied(_("Only Admin BKPP and Operator OPD may add employees."))
         serializer = EmployeeCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.create_data()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
+from auditlog.signals import accessed
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
@@ -42,3 +43,13 @@ def log_bulk(model, entries, *, actor) -> int:
     ]
     LogEntry.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+def log_read(obj, *, by=None) -> None:
+    """Record that someone read `obj` (an ACCESS entry with the actor and address the request's
+    audit context gives): so "Data saya" can list who opened a person's records and the breach
+    query can list whose records an account opened. A read of one's own record is not logged
+    (pass `by` to skip it), except where the caller wants it (the personal-data download)."""
+    if by is not None and getattr(obj, "user_id", None) == getattr(by, "pk", None):
+        return
+    accessed.send(obj.__class__, instance=obj)

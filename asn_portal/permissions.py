@@ -136,9 +136,13 @@ def can_create_employee_in(user, unit: OrgUnit) -> bool:
     return can_manage_opd(user, unit.opd_id)
 
 
-def can_import_employees(user) -> bool:
+def can_add_employees(user) -> bool:
+    """Admin BKPP anywhere, an operator in their OPD (`can_create_employee_in` names the unit)."""
     actor = actor_for(user)
     return actor.is_admin or actor.is_superuser or actor.is_operator
+
+
+can_import_employees = can_add_employees
 
 
 def importable_opd_ids(user) -> frozenset[int] | None:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from asn_portal import extensions, permissions, privacy
+from asn_portal import audit, extensions, permissions, privacy
 from asn_portal.models import Employee, User
 from asn_portal.report_pdf import NAVY, fit
 
@@ -48,6 +48,8 @@ def my_data(request):
     employee = Employee.objects.select_related("opd", "unit", "position", "rank").get(pk=actor.employee_id)
     kind = request.GET.get("format", "")
     stamp = timezone.localdate().isoformat()
+    if kind in ("json", "pdf"):
+        audit.log_read(employee)  # a full copy left the system: it belongs in the trail
     if kind == "json":
         content = json.dumps(privacy.export(employee), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
         return _attachment(content.encode(), "application/json", f"data-saya-{employee.nip}-{stamp}.json")

@@ -104,6 +104,8 @@ class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         responses={202: ReportJobSerializer, **error_responses(400, 403)},
     )
     def create(self, request):
+        if not reports.can_use_reports(request.user):  # before the body: no kind is theirs
+            raise exceptions.PermissionDenied(_("Your role has no reports to request."))
         data = ReportRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         params = {key: "" if value is None else str(value) for key, value in data.validated_data["params"].items()}

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from asn_portal import extensions, permissions, reminders, selectors, services
+from asn_portal import audit, extensions, permissions, reminders, selectors, services
 from asn_portal.filters import EmployeeFilter
 from asn_portal.forms import AuditLogFilter
 from asn_portal.models import EmailOptOut, Notification
@@ -86,6 +86,7 @@ def employee_list(request):
 @login_required
 def employee_detail(request, pk: int):
     employee = permissions.get_employee_for_user(request.user, pk=pk)
+    audit.log_read(employee, by=request.user)
     tabs = extensions.profile_tabs(request, employee)
     # "Personal data" is the first section; an unknown or hidden tab falls back to it.
     requested = request.GET.get("tab", "")

@@ -327,6 +327,13 @@ def can_precheck_study(user, employee: Employee) -> bool:
     return employee.opd_id in actor.operator_opd_ids
 
 
+def may_precheck_anyone(user) -> bool:
+    """Whether `user` has any plan to pre-check at all (an account with no employee record, no
+    OPD and no BKPP role has none): asked before the request body is read."""
+    actor = core.actor_for(user)
+    return can_manage_careers(user) or actor.employee_id is not None or actor.is_operator
+
+
 def can_report_study(user, leave: StudyLeave) -> bool:
     if leave.state != StudyState.ONGOING:
         return False

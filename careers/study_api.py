@@ -587,6 +587,8 @@ class StudyLeaveViewSet(RetrieveMixin, CareersViewSet):
     )
     @action(detail=False, methods=["post"])
     def precheck(self, request):
+        if not permissions.may_precheck_anyone(request.user):
+            raise exceptions.PermissionDenied(_("This account has no part in study leave."))
         data = self.validated_input(StudyPrecheckInputSerializer)
         employee = Employee.objects.select_related("education").filter(nip=normalize_digits(data["nip"])).first()
         if employee is None or not permissions.can_precheck_study(request.user, employee):

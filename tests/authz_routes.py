@@ -317,8 +317,9 @@ class Row:
     api: bool = False
     hides: Callable[[World], str | int] | None = None
     # A create whose permission depends on what it names (which unit, which session, which
-    # kind): an empty body may be refused as invalid (400) before the permission is asked.
-    body_decides: bool = False
+    # kind): for these roles an empty body may be refused as invalid (400) before the
+    # permission is asked. Every other denied role must hear 403 whatever the body.
+    body_decides: frozenset[str] = frozenset()
     body_of: Callable[[World], dict] | None = None
 
     def url(self, key, world: World) -> str:
@@ -589,14 +590,14 @@ API: dict[tuple[str, str], list[Row]] = {
     ("/api/v1/me/", "GET"): api(deny(N), ok=E),
     # Core
     ("/api/v1/employees/", "GET"): api(SIGNED_IN, ok=OD) + api(deny(E, S, OD), hides=lambda w: w.outsider.pk),
-    ("/api/v1/employees/", "POST"): api(all_but(A, OD, OX), body_decides=True),
+    ("/api/v1/employees/", "POST"): api(all_but(A, OD, OX)),
     ("/api/v1/employees/{id}/", "GET"): api(deny(E, OX, N), oid("staff_a"), ok=OD),
     ("/api/v1/employees/{id}/", "PUT"): api(deny(E, S, OX, I, N), oid("staff_a")),
     ("/api/v1/employees/{id}/", "PATCH"): api(deny(E, S, OX, I, N), oid("staff_a")),
     ("/api/v1/org-units/", "GET"): api(SIGNED_IN, ok=E),
     ("/api/v1/org-units/{id}/", "GET"): api(SIGNED_IN, oid("dinkes"), ok=E),
     ("/api/v1/reports/", "GET"): api(SIGNED_IN, ok=OD) + api(all_but(I, N), hides=lambda w: w.integrity_report_job.pk),
-    ("/api/v1/reports/", "POST"): api(deny(E, S, N), body_decides=True)
+    ("/api/v1/reports/", "POST"): api(deny(E, S, N))
     + api(all_but(I), body_of=lambda w: {"kind": "integrity_compliance", "params": {"year": 2025}}),
     ("/api/v1/reports/kinds/", "GET"): api(SIGNED_IN, ok=OD),
     ("/api/v1/reports/{id}/", "GET"): api(deny(E, S, OX, I, N), oid("report_job"), ok=OD)
@@ -670,14 +671,15 @@ API: dict[tuple[str, str], list[Row]] = {
     ),
     ("/api/v1/training/registrations/", "GET"): api(SIGNED_IN, ok=S)
     + api(deny(E, OX, I), hides=lambda w: w.registration.pk),
-    ("/api/v1/training/registrations/", "POST"): api(deny(A, I, N), body_decides=True)
+    ("/api/v1/training/registrations/", "POST"): api(deny(A, I, N), body_decides=frozenset({A}))
     # BKPP may register anyone; an operator only their own OPD's employees.
     + api(deny(E, S, OX, I), body_of=lambda w: {"session_id": w.session.pk, "employee_nip": w.staff_a.nip}),
     ("/api/v1/training/registrations/{id}/", "GET"): api(STAFF_A, oid("registration"), ok=S),
     ("/api/v1/training/registrations/{id}/approve/", "POST"): api(SUPERVISOR_STEP, oid("registration")),
-    # BKPP may reject while the registration waits (training.permissions.can_reject_registration).
+    # A submitted registration is the supervisor's to decide; BKPP rejects only one waiting for a
+    # seat (training.permissions.can_reject_registration).
     ("/api/v1/training/registrations/{id}/reject/", "POST"): api(
-        all_but(S, A), oid("registration"), body_of=lambda w: {"reason": "Tidak relevan"}
+        all_but(S), oid("registration"), body_of=lambda w: {"reason": "Tidak relevan"}
     ),
     ("/api/v1/training/registrations/{id}/cancel/", "POST"): api(deny(E, S, OX, I, N), oid("registration")),
     ("/api/v1/training/registrations/{id}/confirm/", "POST"): api(BKPP, oid("registration")),
@@ -740,7 +742,7 @@ API: dict[tuple[str, str], list[Row]] = {
     # Careers: study leave
     ("/api/v1/careers/study-leaves/", "GET"): api(SIGNED_IN, ok=OD) + api(deny(E, OX, I), hides=lambda w: w.study.pk),
     ("/api/v1/careers/study-leaves/", "POST"): api(EMPLOYEES),
-    ("/api/v1/careers/study-leaves/precheck/", "POST"): api(EMPLOYEES, body_decides=True),
+    ("/api/v1/careers/study-leaves/precheck/", "POST"): api(EMPLOYEES, body_decides=frozenset({A})),
     ("/api/v1/careers/study-leaves/{id}/", "GET"): api(STAFF_A, oid("study"), ok=S)
     + api(all_but(E, A), oid("study_draft"), ok=E),
     ("/api/v1/careers/study-leaves/{id}/", "PATCH"): api(all_but(E), oid("study_draft")),

@@ -145,9 +145,9 @@ def _ask(client, world, row: Row, method: str, url: str):
     return client.post(url, body)
 
 
-def _refusal_problem(response, *, role: str, api: bool, body_decides: bool = False) -> str | None:
+def _refusal_problem(response, *, role: str, api: bool, body_decides: frozenset[str] = frozenset()) -> str | None:
     status = response.status_code
-    if body_decides and status == 400:
+    if role in body_decides and status == 400:
         return None
     if status >= 500:
         return f"answered {status} (server error)"

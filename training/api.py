@@ -585,6 +585,8 @@ class RegistrationViewSet(TrainingViewSet):
         return employee
 
     def create(self, request, *args, **kwargs):
+        if not permissions.may_register_anyone(request.user):
+            raise exceptions.PermissionDenied(_("This account has no employee record and may register nobody."))
         data = self.validated_input(RegistrationCreateSerializer)
         employee = self._employee_to_register(data.get("employee_nip"))
         with _service_errors(session="session_id", employee="employee_nip"):

@@ -78,6 +78,13 @@ def can_register(user, employee: Employee) -> bool:
     return can_manage_training(user) or employee.opd_id in actor.operator_opd_ids
 
 
+def may_register_anyone(user) -> bool:
+    """Whether `user` may register anybody at all (themselves, or as BKPP/operator someone
+    else): asked before the request body is read."""
+    actor = core.actor_for(user)
+    return actor.employee_id is not None or actor.is_operator or can_manage_training(user)
+
+
 def can_approve_registration(user, registration: Registration) -> bool:
     actor = core.actor_for(user)
     return (
@@ -89,12 +96,10 @@ def can_approve_registration(user, registration: Registration) -> bool:
 
 def can_reject_registration(user, registration: Registration) -> bool:
     """The direct supervisor while it waits for them; BKPP while it waits for a seat."""
-    if can_manage_training(user):
-        return registration.state in (
-            RegistrationState.SUBMITTED,
-            RegistrationState.APPROVED,
-            RegistrationState.WAITLISTED,
-        )
+    # Not a SUBMITTED one for BKPP: that decision is the supervisor's (DESIGN.md, main flows).
+    waits_for_seat = registration.state in (RegistrationState.APPROVED, RegistrationState.WAITLISTED)
+    if waits_for_seat and can_manage_training(user):
+        return True
     return can_approve_registration(user, registration)
 
 

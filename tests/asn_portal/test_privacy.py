@@ -237,6 +237,47 @@ def test_the_pdf_summary_is_one_or_two_pages(client, city):
     (TEST_OUTPUT / "privacy-my-data.pdf").write_bytes(response.content)
 
 
+def _reads_of(employee) -> list[tuple[str, str]]:
+    entries = privacy.access_entries(employee).filter(action=LogEntry.Action.ACCESS)
+    return [(entry.actor.username, entry.content_type.model) for entry in entries]
+
+
+def test_opening_a_profile_page_or_the_api_record_is_logged_but_not_ones_own(client, city):
+    client.force_login(city.operator.user)
+    assert client.get(reverse("portal:employee-detail", args=[city.staff_a.pk])).status_code == 200
+    client.force_login(city.admin)
+    assert client.get(f"/api/v1/employees/{city.staff_a.pk}/").status_code == 200
+    client.force_login(city.staff_a.user)
+    assert client.get(reverse("portal:employee-detail", args=[city.staff_a.pk])).status_code == 200
+    client.get("/api/v1/employees/", {"search": city.staff_a.nip})  # a list is not a read of a record
+
+    assert sorted(_reads_of(city.staff_a)) == sorted(
+        [(city.admin.username, "employee"), (city.operator.user.username, "employee")]
+    )
+
+
+def test_the_breach_query_sees_profile_pages_an_account_opened(client, city):
+    client.force_login(city.operator.user)
+    for employee in (city.staff_a, city.staff_b, city.staff_a):
+        client.get(reverse("portal:employee-detail", args=[employee.pk]))
+    today = timezone.localdate()
+
+    result = privacy.breach_query(city.operator.user, today, today)
+
+    assert {row.employee_id: row.reads for row in result.rows} == {city.staff_a.pk: 2, city.staff_b.pk: 1}
+
+
+def test_downloading_ones_data_is_logged_and_opening_the_page_is_not(client, city):
+    client.force_login(city.staff_a.user)
+    client.get(reverse("portal:my-data"))
+    assert _reads_of(city.staff_a) == []
+
+    client.get(reverse("portal:my-data"), {"format": "json"})
+    client.get(reverse("portal:my-data"), {"format": "pdf"})
+
+    assert _reads_of(city.staff_a) == [(city.staff_a.user.username, "employee")] * 2
+
+
 # ---------------------------------------------------------------------------------------------
 # The breach query
 # ---------------------------------------------------------------------------------------------

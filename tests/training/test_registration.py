@@ -407,6 +407,16 @@ def test_bkpp_may_reject_a_waitlisted_registration_but_a_colleague_may_not(city)
     assert not permissions.can_reject_registration(city.supervisor.user, waiting)  # no longer the supervisor's step
 
 
+def test_bkpp_leaves_a_submitted_registration_to_the_supervisor(city):
+    from training import permissions
+
+    submitted = registered(session(approval_required=True), city.staff_a)
+
+    assert submitted.state == "submitted"
+    assert permissions.can_reject_registration(city.supervisor.user, submitted)
+    assert not permissions.can_reject_registration(city.admin, submitted)
+
+
 def test_an_operator_never_verifies_their_own_outside_learning(city):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
