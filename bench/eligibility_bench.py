@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.seed_bench import _manage, _Postgres  # noqa: E402 (after the path)
+from bench import common  # noqa: E402 (after the path)
 
 PERIOD = dt.date(2026, 10, 1)
 CHUNK = 5000
@@ -702,16 +702,6 @@ def _hand_written_params(period: dt.date) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
-def _best(job, runs: int = 3):
-    best, result = None, None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = job()
-        seconds = time.perf_counter() - started
-        best = seconds if best is None else min(best, seconds)
-    return best, result
-
-
 def measure(sample: int) -> dict:
     _django()
     import tracemalloc
@@ -752,8 +742,8 @@ def measure(sample: int) -> dict:
             cursor.execute("SHOW jit")
             setting = cursor.fetchone()[0]
         with transaction.atomic():  # named cursors need a transaction
-            hand_seconds, hand_ids = _best(hand_written)
-        set_seconds, set_ids = _best(set_based)
+            hand_seconds, hand_ids = common.best_of(hand_written)
+        set_seconds, set_ids = common.best_of(set_based)
         timings[jit] = {"setting": setting, "set": set_seconds, "hand": hand_seconds}
     with connection.cursor() as cursor:
         cursor.execute("RESET jit")
@@ -823,13 +813,13 @@ def main() -> None:
     if not options.database_url.startswith("postgres"):
         sys.exit("needs PostgreSQL: --database-url postgres://USER:PASS@HOST:PORT/NAME (the role needs CREATEDB)")
 
-    database = _Postgres(options.database_url, options.employees)
+    database = common.Postgres(options.database_url, options.employees, "eligbench")
     url = database.url
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "MEDIA_ROOT": tempfile.mkdtemp(prefix="elig-bench-")}
     try:
         if not options.reuse:
             database.__enter__()
-            _manage(url, "migrate", "--noinput", "-v0")
+            common.manage(url, "migrate", "--noinput", "-v0")
             started = time.perf_counter()
             done = subprocess.run(
                 [sys.executable, __file__, "--generate", str(options.employees)],

@@ -19,16 +19,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.seed_bench import _manage, _Postgres, _Sqlite  # noqa: E402 (after the path)
+from bench import common  # noqa: E402 (after the path)
 
 MEASURED = ("ledger", "by_opd", "at_risk")
 
@@ -81,17 +79,8 @@ def main() -> None:
     print(f"{'employees':>10} {'query':>8} {'queries':>8} {'rows':>7} {'ms':>9} {'ms/1000 ratio':>14}")
     baseline: dict[str, float] = {}
     for size in options.sizes:
-        database = _Postgres(options.database_url, size) if backend == "PostgreSQL" else _Sqlite()
-        with database as url:
-            _manage(url, "migrate", "--noinput", "-v0")
-            _manage(url, "seed_demo", "--employees", str(size))
-            env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "MEDIA_ROOT": tempfile.mkdtemp(prefix="jp-bench-")}
-            done = subprocess.run(
-                [sys.executable, __file__, "--measure"], env=env, capture_output=True, text=True, check=False
-            )
-            if done.returncode != 0:
-                sys.exit(f"measuring failed:\n{done.stdout}\n{done.stderr}")
-            result = json.loads(done.stdout.strip().splitlines()[-1])
+        with common.fresh_seeded(options.database_url, size) as url:
+            result = common.child_json(__file__, url, "--measure")
         employees = result["employees"]
         for name in MEASURED:
             figures = result[name]

@@ -23,16 +23,14 @@ import argparse
 import datetime as dt
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.seed_bench import _manage, _Postgres, _Sqlite  # noqa: E402 (after the path)
+from bench import common  # noqa: E402 (after the path)
 
 
 def _days() -> list[dt.date]:
@@ -83,18 +81,8 @@ def main() -> None:
     print(f"{'employees':>10} {'kind':<36} {'messages':>9} {'queries':>8} {'ms':>9} {'same queries':>13}")
     baseline: dict[str, tuple[int, int]] = {}  # kind -> (messages, queries) at the first size
     for size in options.sizes:
-        database = _Postgres(options.database_url, size) if backend == "PostgreSQL" else _Sqlite()
-        with database as url:
-            _manage(url, "migrate", "--noinput", "-v0")
-            _manage(url, "seed_demo", "--employees", str(size))
-            env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "MEDIA_ROOT": tempfile.mkdtemp(prefix="rem-bench-")}
-            env.pop("REDIS_URL", None)
-            done = subprocess.run(
-                [sys.executable, __file__, "--measure"], env=env, capture_output=True, text=True, check=False
-            )
-            if done.returncode != 0:
-                sys.exit(f"measuring failed:\n{done.stdout}\n{done.stderr}")
-            result = json.loads(done.stdout.strip().splitlines()[-1])
+        with common.fresh_seeded(options.database_url, size) as url:
+            result = common.child_json(__file__, url, "--measure", env={"REDIS_URL": ""})
         for code, figures in result["kinds"].items():
             baseline.setdefault(code, (figures["created"], figures["queries"]))
             messages, queries = baseline[code]

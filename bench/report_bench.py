@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.seed_bench import _manage, _Postgres  # noqa: E402 (after the path)
+from bench import common  # noqa: E402 (after the path)
 
 OPDS = 30
 SESSIONS = 12
@@ -266,12 +266,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="report-bench-") as folder:
         template = Path(folder) / "template.sqlite3"
         if not postgres:
-            _manage(f"sqlite:///{template}", "migrate", "--noinput", "-v0")
+            common.manage(f"sqlite:///{template}", "migrate", "--noinput", "-v0")
         for size in sizes:
             if postgres:
-                database = _Postgres(options.database_url, size)
+                database = common.Postgres(options.database_url, size)
                 url = database.__enter__()
-                _manage(url, "migrate", "--noinput", "-v0")
+                common.manage(url, "migrate", "--noinput", "-v0")
             else:
                 path = Path(folder) / f"bench-{size}.sqlite3"
                 shutil.copy(template, path)

@@ -13,65 +13,15 @@ smallest size (1.0 = scales linearly). Also times the pure generator on its own.
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def _manage(database_url: str, *args: str) -> tuple[float, str]:
-    # Uploaded documents the seed writes (pact PDFs) go to a throwaway folder, not ./media.
-    media = tempfile.mkdtemp(prefix="seed-bench-media-")
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1", "MEDIA_ROOT": media}
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args], env=env, capture_output=True, text=True, check=False
-    )
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return seconds, done.stdout
-
-
-class _Postgres:
-    def __init__(self, url: str, size: int):
-        parts = urlsplit(url)
-        self.name = f"{parts.path.lstrip('/') or 'seedbench'}_{size}"
-        self.url = urlunsplit(parts._replace(path=f"/{self.name}"))
-        self.admin_url = urlunsplit(parts._replace(path="/postgres"))
-
-    def _run(self, sql: str) -> None:
-        import psycopg2
-
-        connection = psycopg2.connect(self.admin_url)
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-        connection.close()
-
-    def __enter__(self) -> str:
-        self._run(f'DROP DATABASE IF EXISTS "{self.name}"')
-        self._run(f'CREATE DATABASE "{self.name}"')
-        return self.url
-
-    def __exit__(self, *exc) -> None:
-        self._run(f'DROP DATABASE IF EXISTS "{self.name}"')
-
-
-class _Sqlite:
-    def __enter__(self) -> str:
-        self.directory = tempfile.TemporaryDirectory(prefix="seed-bench-")
-        return f"sqlite:///{self.directory.name}/bench.sqlite3"
-
-    def __exit__(self, *exc) -> None:
-        self.directory.cleanup()
+from bench import common  # noqa: E402
 
 
 def main() -> None:
@@ -90,10 +40,12 @@ def main() -> None:
         started = time.perf_counter()
         demo.build_city(demo.DEFAULT_SEED, size)
         generate = time.perf_counter() - started
-        database = _Postgres(options.database_url, size) if backend == "PostgreSQL" else _Sqlite()
+        database = (
+            common.Postgres(options.database_url, size, "seedbench") if backend == "PostgreSQL" else common.Sqlite()
+        )
         with database as url:
-            _manage(url, "migrate", "--noinput", "-v0")
-            wall, output = _manage(url, "seed_demo", "--employees", str(size))
+            common.manage(url, "migrate", "--noinput", "-v0")
+            wall, output = common.manage(url, "seed_demo", "--employees", str(size))
         match = re.search(r"ready in ([\d.]+) s", output)
         seconds = float(match.group(1)) if match else wall
         per_thousand = seconds / size * 1000
