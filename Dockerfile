@@ -17,11 +17,12 @@ RUN groupadd --system --gid 1000 sigap \
     && useradd --system --uid 1000 --gid sigap --create-home --home-dir /home/sigap \
        --shell /usr/sbin/nologin sigap
 
-# Libraries and fonts for PDF output (WeasyPrint loads them at run time); the same list as
-# the CI machine installs (.ci/run).
+# Libraries and fonts for PDF output (WeasyPrint loads them at run time), the same list as
+# the CI machine installs (.ci/run); the PostgreSQL client for `manage.py backup`/`restore`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation \
+       postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, so a code change does not reinstall them.
@@ -36,8 +37,8 @@ COPY . .
 RUN pybabel compile -d locale -D django \
     && DEBUG=0 SECRET_KEY=build-only-dummy-key-not-used-at-runtime \
        python manage.py collectstatic --noinput -v0 \
-    && mkdir -p media \
-    && chown sigap:sigap media \
+    && mkdir -p media backups \
+    && chown sigap:sigap media backups \
     && chmod 0755 docker/entrypoint.sh
 
 USER sigap

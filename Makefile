@@ -10,7 +10,7 @@ PORT ?= 8000
 # A long random key only used for the production-settings check below.
 CHECK_ENV := DEBUG=0 SECRET_KEY=check-deploy-$(shell printf '%064d' 0 | tr 0 x) ALLOWED_HOSTS=sigap.example.go.id
 
-.PHONY: install run test lint format messages locale lock bench clean worker beat audit
+.PHONY: install run test lint format messages locale lock bench clean worker beat audit backup restore
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,14 +65,25 @@ lock:
 	  .venv-lock/bin/pip freeze --exclude-editable ) > requirements.txt
 	rm -rf .venv-lock
 
+# PostgreSQL parts need DATABASE_URL=postgres://... (role with CREATEDB); BENCH_ARGS=--quick: 15,000 only.
 bench: install
-	DEBUG=1 $(BIN)/python bench/run_all.py
+	DEBUG=1 $(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 worker: install
 	$(BIN)/celery -A asn_portal worker --loglevel=INFO
 
 beat: install
 	$(BIN)/celery -A asn_portal beat --loglevel=INFO
+
+# Backups (README "Backups"): the database (pg_dump -Fc, or a copy of SQLite) and the uploaded
+# documents, with a manifest, in a new folder under BACKUP_DIR (default ./backups).
+backup: $(STAMP)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py backup $(if $(BACKUP_DIR),--output-dir "$(BACKUP_DIR)")
+
+# make restore BACKUP=backups/<timestamp> [TARGET_DATABASE_URL=postgres://...] [TARGET_MEDIA_ROOT=dir] [FORCE=1]
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<timestamp> [TARGET_DATABASE_URL=...] [TARGET_MEDIA_ROOT=...] [FORCE=1]"; exit 2; }
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py restore "$(BACKUP)" $(if $(TARGET_DATABASE_URL),--database-url "$(TARGET_DATABASE_URL)") $(if $(TARGET_MEDIA_ROOT),--media-root "$(TARGET_MEDIA_ROOT)") $(if $(filter 1,$(FORCE)),--force)
 
 clean:
 	rm -rf $(VENV) staticfiles test-output

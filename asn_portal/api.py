@@ -17,7 +17,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Left, Length
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -26,7 +26,7 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, I
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from asn_portal import audit, permissions, services
+from asn_portal import audit, permissions, services, two_factor
 from asn_portal.auth import normalize_login
 from asn_portal.drf import error_response, error_responses, object_id_or_404
 from asn_portal.filters import EmployeeFilter, OrgUnitFilter
@@ -276,10 +276,47 @@ class AuthTokenView(APIView):
                 status.HTTP_401_UNAUTHORIZED,
                 headers={"WWW-Authenticate": "Token"},
             )
+        refused = self._second_factor_refusal(user, serializer.validated_data.get("otp", ""))
+        if refused is not None:
+            return refused
         # A token is a sign-in: record it (last login) and let axes clear the failure count.
         user_logged_in.send(sender=user.__class__, request=request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response(TokenSerializer({"token": token.key}).data)
+
+    @staticmethod
+    def _second_factor_refusal(user, code: str):
+        """An account with two-factor sign-in gets a token only with a current code: the
+        password alone would otherwise open the API that the pages keep closed."""
+        device = two_factor.confirmed_device(user)
+        if device is None:
+            return None
+        if not code.strip():
+            return error_response(
+                "otp_required",
+                _("This account uses two-factor sign-in: send the 6-digit code of your authenticator app as otp."),
+                status.HTTP_401_UNAUTHORIZED,
+            )
+        accepted, wait = two_factor.check_code(device, code.strip())
+        if accepted:
+            return None
+        if wait:
+            return error_response(
+                "otp_throttled",
+                ngettext(
+                    "Too many wrong codes. Wait %(seconds)d second, then enter the newest code.",
+                    "Too many wrong codes. Wait %(seconds)d seconds, then enter the newest code.",
+                    wait,
+                )
+                % {"seconds": wait},
+                status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(wait)},
+            )
+        message = _(
+            "That code is wrong or has expired. Enter the newest code from your authenticator app (check that "
+            "your phone's clock is right)."
+        )
+        return error_response("otp_invalid", message, status.HTTP_401_UNAUTHORIZED)
 
     @extend_schema(
         tags=["auth"],

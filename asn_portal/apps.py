@@ -7,7 +7,7 @@ class AsnPortalConfig(AppConfig):
     verbose_name = _("SIGAP core")
 
     def ready(self):
-        from asn_portal import audit, profile_tabs, signals  # noqa: F401  (registers models and receivers)
+        from asn_portal import audit, profile_tabs, signals, two_factor  # noqa: F401  (registers models and receivers)
 
         profile_tabs.register()
 
@@ -29,6 +29,21 @@ class AsnPortalConfig(AppConfig):
                 task="asn_portal.tasks.sweep_undispatched",
                 kwargs={},
                 every_minutes=5,
+            )
+        )
+        # Issue 8: the retention rules of the core's records (asn_portal.retention), applied
+        # weekly on Sunday night.
+        from asn_portal import retention
+
+        retention.register_core()
+        reminders.register_schedule(
+            reminders.Schedule(
+                name="retention: delete or anonymise expired personal data",
+                task="asn_portal.tasks.apply_retention",
+                kwargs={},
+                minute="0",
+                hour="2",
+                day_of_week="0",
             )
         )
         # After every migrate, beat's tables hold the schedules declared in code.

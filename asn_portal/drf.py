@@ -214,3 +214,34 @@ def service_errors(**renames: str) -> Iterator[None]:
         if exc.field in renames:
             raise ServiceError(exc.message, exc.code, renames[exc.field]) from exc
         raise
+
+
+# Every operation can answer these, whatever its own `@extend_schema` names: a body or query
+# that does not validate (400), no or a bad credential (401), a role that may not (403), an id
+# that is not there or not the caller's (404). Operations that name more (429) keep theirs.
+DEFAULT_ERROR_STATUSES = (400, 401, 403, 404)
+_ERROR_SCHEMA_REF = {"$ref": "#/components/schemas/ErrorResponse"}
+_HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation documents the error body for the
+    statuses any DRF view may answer with (`DEFAULT_ERROR_STATUSES`), so a client — and the API
+    fuzz test's schema-conformance checks (tests/test_api_fuzz.py) — can rely on the schema.
+    An operation that needs no sign-in (no `security`) gets only the 400; it names the rest
+    itself. `ErrorResponse` is a component already: the apps' views name it."""
+    for item in result.get("paths", {}).values():
+        for method, operation in item.items():
+            if method not in _HTTP_METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            anonymous = operation.get("security", [{}]) == [{}]
+            for code in (400,) if anonymous else DEFAULT_ERROR_STATUSES:
+                responses.setdefault(
+                    str(code),
+                    {
+                        "content": {"application/json": {"schema": dict(_ERROR_SCHEMA_REF)}},
+                        "description": _ERROR_DESCRIPTIONS[code],
+                    },
+                )
+    return result

@@ -5,12 +5,9 @@ whether the user may use it) and hands it to the form."""
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from asn_portal import importing
+from asn_portal import importing, uploads
 from asn_portal.imports import ImportKind
 
 
@@ -30,20 +27,11 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.SIGAP_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is too large (%(size)s). The limit is %(limit)s: split it into smaller files.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-                code="too_large",
-            )
-        extension = importing._extension(upload.name)
-        if extension not in importing.ALLOWED_EXTENSIONS:
-            raise forms.ValidationError(
-                _("Only .xlsx and .csv files can be imported (this file is %(extension)s).")
-                % {"extension": extension or _("without extension")},
-                code="bad_extension",
-            )
+        try:
+            # Size (before reading), extension and content: the one upload validator.
+            uploads.check_spreadsheet(upload)
+        except uploads.UploadRejected as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
         try:
             self.kind.check(upload, upload.name)
         except importing.ImportFileError as exc:

@@ -37,7 +37,6 @@ import io
 import logging
 import re
 import uuid
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -47,13 +46,12 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DatabaseError, connection, transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from asn_portal import audit, extensions, imports, permissions
+from asn_portal import audit, extensions, imports, permissions, uploads
 from asn_portal.models import (
     EducationLevel,
     Employee,
@@ -93,9 +91,10 @@ COLUMNS = (
     "telepon",
 )
 REQUIRED_COLUMNS = ("nip", "nama", "jenis_pegawai", "kode_unit")
-ALLOWED_EXTENSIONS = (".xlsx", ".csv")
-MAX_DATA_ROWS = 100_000
-MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+# The file-level limits live with the one upload validator (asn_portal.uploads).
+ALLOWED_EXTENSIONS = uploads.SPREADSHEET_EXTENSIONS
+MAX_DATA_ROWS = uploads.MAX_SPREADSHEET_ROWS
+MAX_UNPACKED_BYTES = uploads.MAX_XLSX_UNPACKED_BYTES
 PROGRESS_EVERY = 500
 BATCH_SIZE = 1000
 MAX_INSERT_LEVELS = 20
@@ -266,8 +265,15 @@ def _extension(filename: str) -> str:
 @contextmanager
 def open_table(fileobj, filename: str) -> Iterator[Table]:
     """Open an .xlsx (first worksheet) or a .csv and yield its `Table`. Raises
-    `ImportFileError` when the file is not what its name says, is empty, or has no header."""
+    `ImportFileError` when the file is not what its name says, is empty, or has no header.
+    The content goes through the upload validator first (`uploads.check_spreadsheet_content`:
+    zip bomb, OOXML parts, CSV encoding), whoever calls: the form, the job, the commands."""
     extension = _extension(filename)
+    if extension in ALLOWED_EXTENSIONS:
+        try:
+            uploads.check_spreadsheet_content(fileobj, extension)
+        except uploads.UploadRejected as exc:
+            raise ImportFileError(exc.message, exc.code) from exc
     if extension == ".xlsx":
         with _open_xlsx(fileobj) as table:
             yield table
@@ -300,15 +306,7 @@ def _open_xlsx(fileobj) -> Iterator[Table]:
             "not_xlsx",
         )
     try:
-        # A small .xlsx can unpack to gigabytes (a "zip bomb"); real sheets compress ~10x.
-        unpacked = sum(item.file_size for item in zipfile.ZipFile(fileobj).infolist())
-        fileobj.seek(0)
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise ImportFileError(
-                _("This workbook unpacks to more than %(limit)s. Split it into smaller files.")
-                % {"limit": filesizeformat(MAX_UNPACKED_BYTES)},
-                "too_large",
-            )
+        # The ZIP's directory (zip bomb, parts) was checked by open_table's validator.
         workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
     except ImportFileError:
         raise
@@ -348,21 +346,10 @@ def _open_xlsx(fileobj) -> Iterator[Table]:
 
 def decode_text(raw: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252, which Excel on Windows writes."""
-    if b"\x00" in raw:
-        raise ImportFileError(
-            _("This file is not a CSV text file. Save the spreadsheet as CSV (UTF-8) or upload it as .xlsx."),
-            "not_csv",
-        )
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            _("The CSV file could not be read as text. Save it as CSV UTF-8 and upload it again."), "not_csv"
-        ) from exc
+        return uploads.decode_csv(raw)
+    except uploads.UploadRejected as exc:
+        raise ImportFileError(exc.message, exc.code) from exc
 
 
 def _open_csv(fileobj) -> Table:

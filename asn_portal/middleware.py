@@ -1,5 +1,7 @@
 import logging
+import threading
 import time
+from urllib.parse import urlsplit
 
 from auditlog.middleware import AuditlogMiddleware
 from axes.helpers import get_client_ip_address
@@ -7,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
+from django.db.backends.signals import connection_created
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
@@ -104,3 +107,132 @@ class SessionTimeoutMiddleware:
         # After a form post, back to the page the form was on (LoginView checks `next` is ours).
         next_url = request.get_full_path() if request.method == "GET" else request.META.get("HTTP_REFERER", "/")
         return redirect_to_login(next_url)
+
+
+# --- The database is unavailable: a friendly 503 instead of a 500 ------------------------
+
+availability_logger = logging.getLogger("sigap.database")
+
+# SQLSTATEs that mean "the server cannot serve you right now" rather than "your query is
+# wrong": class 08 (connection exception), admin/crash shutdown, starting up, too many
+# connections. Everything else (a lock timeout, a serialization failure, a bad query) is a
+# real error and stays a 500.
+_UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+# Seconds a client (or a browser's retry) should wait: a PostgreSQL restart takes a few.
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """True when `exc` (a Django database error) says the database cannot be reached or is
+    restarting, as opposed to a failing query."""
+    from django.db import InterfaceError, OperationalError
+
+    if isinstance(exc, InterfaceError):
+        return True  # "connection already closed" and the like
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    if cause is None:
+        return False
+    if type(cause).__module__.startswith("sqlite3"):
+        # The embedded database is busy (another writer held the lock past the timeout).
+        return "locked" in str(cause) or "unable to open database" in str(cause)
+    pgcode = getattr(cause, "pgcode", None)
+    if pgcode is None:
+        # psycopg raised it on the client side: refused, reset or closed connection.
+        return True
+    return pgcode.startswith("08") or pgcode in _UNAVAILABLE_SQLSTATES
+
+
+class _Outage:
+    """Per process: log the first 503 of an outage once, count the rest, and log when a new
+    connection succeeds again (the `connection_created` signal), so an outage of a busy site
+    writes two lines instead of a traceback per request."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.since: float | None = None
+        self.answered = 0
+
+    def failed(self, request, exc) -> None:
+        with self.lock:
+            first = self.since is None
+            if first:
+                self.since = time.monotonic()
+            self.answered += 1
+        if first:
+            availability_logger.warning(
+                "database unavailable, answering 503 until it is back: %s: %s",
+                type(exc).__name__,
+                str(exc).strip().splitlines()[0] if str(exc).strip() else "",
+                extra={"path": request.path},
+            )
+        else:
+            availability_logger.debug("database still unavailable", extra={"path": request.path})
+
+    def connected(self, **kwargs) -> None:
+        with self.lock:
+            if self.since is None:
+                return
+            seconds, answered = time.monotonic() - self.since, self.answered
+            self.since, self.answered = None, 0
+        availability_logger.info(
+            "database available again after %.0f s; %d request(s) were answered 503", seconds, answered
+        )
+
+
+outage = _Outage()
+connection_created.connect(outage.connected, dispatch_uid="sigap-database-outage")
+
+
+def service_unavailable_response(request, exc=None):
+    """The 503 answer while the database is down: the API's JSON error body under /api/, else
+    templates/503.html. Rendered without the request (no context processors, no session, no
+    user, no query). Marked as logged, so Django does not add a traceback per request."""
+    from django.http import HttpResponse, JsonResponse
+    from django.template import loader
+
+    if exc is not None:
+        outage.failed(request, exc)
+    message = _("SIGAP cannot reach its database right now. Please try again in a minute.")
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    if request.path_info.startswith("/api/"):
+        response = JsonResponse(
+            {"error": {"code": "service_unavailable", "message": message}}, status=503, headers=headers
+        )
+    else:
+        content = loader.get_template("503.html").render({"retry_url": _retry_url(request)})
+        response = HttpResponse(content, status=503, headers=headers)
+    response._has_been_logged = True  # django.utils.log.log_response: no "Service Unavailable" traceback
+    return response
+
+
+def _retry_url(request) -> str:
+    """Where "Try again" leads: the same address after a GET; after a form post, the page the
+    form was on (the Referer, when it is one of ours), else the dashboard."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    if referer.netloc and referer.netloc == request.META.get("HTTP_HOST") and referer.path.startswith("/"):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return ""
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns a view's "database unavailable" error (PostgreSQL restarting, connection refused
+    or dropped; SQLite locked) into a friendly 503 page, or the API's JSON error under /api/,
+    with Retry-After. Errors raised outside the view (the session loaded by another
+    middleware, the session saved on the way out) reach Django's handler500, which answers
+    the same way (asn_portal.errors.server_error). With CONN_HEALTH_CHECKS, the first request
+    after the database is back reconnects on its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if database_unavailable(exception):
+            return service_unavailable_response(request, exception)
+        return None

@@ -549,6 +549,24 @@ class EmailOptOut(models.Model):
 # ---------------------------------------------------------------------------------------------
 
 
+def _dated_random_path(folder: str, filename: str) -> str:
+    """folder/YYYY/MM/<random>.<suffix>: the stored name never carries the file's own name."""
+    # Imported here: uploads imports services, which imports this module.
+    from django.utils import timezone
+
+    from asn_portal.uploads import random_name
+
+    return random_name(None, filename, f"{folder}/{timezone.localdate():%Y/%m}")
+
+
+def _report_path(instance, filename: str) -> str:
+    return _dated_random_path("reports", filename)
+
+
+def _import_path(instance, filename: str) -> str:
+    return _dated_random_path("imports", filename)
+
+
 class ReportJob(models.Model):
     """One requested report and what became of it. `kind` is the code of a registered report
     kind (asn_portal.reports); `params` its checked parameters. The task builds the file into
@@ -568,7 +586,7 @@ class ReportJob(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to=_report_path, blank=True)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
@@ -648,7 +666,7 @@ class ImportJob(models.Model):
         FAILED = "failed", _("Rejected")
 
     kind = models.CharField(_("kind"), max_length=40)
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=_import_path)
     original_name = models.CharField(_("file name"), max_length=255)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"

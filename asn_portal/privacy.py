@@ -42,6 +42,7 @@ EXCLUDED_FROM_EXPORT = {
     "integrity.drugtestresult": "drug-test results are need-to-know like the cases: the integrity app's own page "
     "never shows them to the person; the Inspektorat answers such a request itself",
     "authtoken.token": "an API credential, not a record about the person",
+    "otp_totp.totpdevice": "a sign-in credential (the two-factor secret), not a record about the person",
     "admin.logentry": "Django admin's log of what the person did as staff (the audit trail is listed separately)",
     "auditlog.logentry": "the audit trail is listed separately (who accessed the records)",
 }
@@ -49,6 +50,7 @@ EXCLUDED_FROM_EXPORT = {
 EXCLUDED_FROM_RESOLUTION = {
     "asn_portal.employee": "the Employee row resolves to itself",
     "authtoken.token": "not audited",
+    "otp_totp.totpdevice": "a credential, not audited (turning two-factor on or off is logged on the account)",
     "admin.logentry": "the audit trail itself",
     "auditlog.logentry": "the audit trail itself",
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -91,6 +92,8 @@ class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     serializer_class = ReportJobSerializer
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
+    # Any id reaches the view, which answers the API's 404 for ids that are not ids ("0.5").
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
         return reports.jobs_for(self.request.user).order_by("-created_at", "-id")
@@ -143,7 +146,12 @@ class ReportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(
         summary="The finished file (XLSX or PDF)",
-        responses={(200, "application/octet-stream"): bytes, **error_responses(404)},
+        responses={
+            # Every kind builds one of these (reports.XLSX, reports.PDF).
+            (200, reports.XLSX): OpenApiTypes.BINARY,
+            (200, reports.PDF): OpenApiTypes.BINARY,
+            **error_responses(404),
+        },
     )
     @action(detail=True, methods=["get"], content_negotiation_class=FileDownloadNegotiation)
     def download(self, request, pk=None):

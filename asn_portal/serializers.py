@@ -284,6 +284,11 @@ class MeSerializer(serializers.Serializer):
 class TokenObtainSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150, help_text=_("NIP (spaces allowed) or username."))
     password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(
+        max_length=16,
+        required=False,
+        help_text=_("The 6-digit code of the authenticator app, for an account with two-factor sign-in."),
+    )
 
 
 class TokenSerializer(serializers.Serializer):

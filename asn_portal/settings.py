@@ -52,6 +52,9 @@ SIGAP_SITE_URL = env.str("SIGAP_SITE_URL", default="http://127.0.0.1:8000")
 SIGAP_MAX_UPLOAD_BYTES = env.int("SIGAP_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 # Documents (evidence, signed pacts, decrees) larger than this are refused (bytes).
 SIGAP_MAX_DOCUMENT_BYTES = env.int("SIGAP_MAX_DOCUMENT_BYTES", default=5 * 1024 * 1024)
+# Retention periods in days per rule code, overriding the defaults of asn_portal.retention
+# (the table in docs/privacy.md), e.g. SIGAP_RETENTION_DAYS="notifications=180;report_files=14".
+SIGAP_RETENTION_DAYS = env.dict("SIGAP_RETENTION_DAYS", cast={"value": int}, default={})
 
 # --- Applications --------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -76,6 +79,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "treebeard",
     "csp",
     "asn_portal",
@@ -87,17 +92,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outermost of the rest, so its 503 (database unavailable) still gets CSP and the others'
+    # headers; errors raised by the middleware below reach handler500, which answers the same.
+    "asn_portal.middleware.DatabaseUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): two-factor sign-in
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After authentication, messages and htmx: it logs out, leaves a message and answers htmx.
     "asn_portal.middleware.SessionTimeoutMiddleware",
+    # After the timeout (an ended session is not asked for a code): the second sign-in step.
+    "asn_portal.two_factor.TwoFactorMiddleware",
     "asn_portal.middleware.AuditActorMiddleware",
     # django-axes must be last: it turns a lock-out into the lock-out response.
     "axes.middleware.AxesMiddleware",
@@ -129,6 +140,9 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+# A persistent connection (conn_max_age) is checked before a request reuses it: after a
+# database restart the first request reconnects instead of failing on a dead connection.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded mode runs a dev server and an in-process task runner on one file.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
@@ -177,6 +191,10 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SIGAP_SESSION_IDLE_MINUTES = env.int("SIGAP_SESSION_IDLE_MINUTES", default=30)
+
+# How long a dashboard card may reuse a city-wide count (the eligible promotion candidates),
+# in seconds; 0 counts on every view. The lists behind the cards always count afresh.
+SIGAP_DASHBOARD_CACHE_SECONDS = env.int("SIGAP_DASHBOARD_CACHE_SECONDS", default=300)
 # Database sessions whose key starts with a tag of their owner, so that deactivating an
 # account deletes its sessions without decoding everyone's (asn_portal.signals).
 SESSION_ENGINE = "asn_portal.sessions"
@@ -198,6 +216,13 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
 )
 AXES_VERBOSE = False
+
+# Two-factor sign-in (TOTP, django-otp), offered to Admin BKPP and Inspektorat
+# (asn_portal.two_factor). The issuer is the name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default=f"SIGAP {SIGAP_HR_AGENCY_SHORT}")
+# Roles (admin_bkpp, inspektorat; comma-separated) that must set up two-factor sign-in: their
+# accounts are sent to the set-up page after signing in until they have. Empty: optional.
+SIGAP_REQUIRE_2FA_ROLES = env.list("SIGAP_REQUIRE_2FA_ROLES", default=[])
 
 # --- I18n ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -272,6 +297,11 @@ SPECTACULAR_SETTINGS = {
     },
     # No call to validator.swagger.io: intranets are offline and the docs must not leak.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Every operation documents the error body for 400/401/403/404 (asn_portal.drf).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "asn_portal.drf.document_error_responses",
+    ],
 }
 
 # --- Celery --------------------------------------------------------------------------------

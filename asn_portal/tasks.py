@@ -130,3 +130,18 @@ def run_import_job(*, job_id: int, language: str | None = None) -> str | None:
 def run_employee_import(*, job_id: int, language: str | None = None) -> str | None:
     """The former name of `run_import_job`, kept so that messages queued under it still run."""
     return run_import_job(job_id=job_id, language=language)
+
+
+@shared_task(acks_late=True)
+def apply_retention(*, today: str | None = None) -> list[dict]:
+    """The weekly retention run (asn_portal.retention.run, applied): delete or anonymise the
+    personal data whose period has passed. Each rule is one statement in its own transaction
+    and finds nothing left on a second run, so a redelivered task changes nothing more."""
+    from asn_portal import retention
+
+    day = dt.date.fromisoformat(today) if today else None
+    reports = retention.run(day, dry_run=False)
+    for report in reports:
+        if report.error:
+            logger.error("retention rule %s failed: %s", report.code, report.error)
+    return [report.as_dict() for report in reports]

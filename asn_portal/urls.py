@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from asn_portal import import_views, privacy_views, report_views, views
+from asn_portal import import_views, privacy_views, report_views, two_factor_views, views
 from asn_portal.auth import AccountPasswordResetForm, LoginForm
 
 portal_patterns = (
@@ -52,6 +52,9 @@ account_patterns = [
         "password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
     ),
     path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("two-factor/", two_factor_views.setup, name="two_factor_setup"),
+    path("two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
+    path("two-factor/turn-off/", two_factor_views.turn_off, name="two_factor_turn_off"),
 ]
 
 urlpatterns = [

@@ -28,6 +28,10 @@ class CareersConfig(AppConfig):
         reminders.register()  # approvals waiting, semester reports, bonds, promotion windows
         reports.register()  # promotion_candidates, study_roster
 
+        from careers import retention
+
+        retention.register()  # issue 8: retention rules and kept records (asn_portal.retention)
+
         # After asn_portal's ready() (INSTALLED_APPS order): the profile tabs replace the core
         # placeholders of the same slugs; dashboard cards and the "Promotion" menu entry.
         from careers import extensions, signals

@@ -168,10 +168,12 @@ def operator_card(request) -> dict | None:
         return None
     window = selectors.choice_for(period, choices)
     actor = core_permissions.actor_for(request.user)
+    eligible, counted_at = selectors.dashboard_eligible_count(request.user, period, selectors.today())
     context = {
         "period": period,
         "window": window,
-        "eligible": selectors.eligible_count(request.user, period),
+        "eligible": eligible,
+        "counted_at": counted_at,
         "is_bkpp": careers_permissions.can_manage_careers(request.user),
     }
     if context["is_bkpp"]:

@@ -30,7 +30,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -170,8 +176,16 @@ class IntegrityViewSet(viewsets.GenericViewSet):
         return Response(self.get_serializer(obj).data)
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9999})
 class YearFilter(django_filters.NumberFilter):
+    """A calendar year, 1..9999: another number is a 400 (the `__year` lookups cannot take it)."""
+
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
 
 
 def _filter_employee_nip(queryset, name, value):

@@ -24,3 +24,7 @@ class IntegrityConfig(AppConfig):
 
         reminders.register()  # the LHKPN/LHKASN and gratification reminders (asn_portal.reminders)
         reports.register()  # the integrity compliance report, Inspektorat only (asn_portal.reports)
+
+        from integrity import retention
+
+        retention.register()  # issue 8: the integrity records are kept (asn_portal.retention)

@@ -440,6 +440,11 @@ PAGES: dict[str, list[Row]] = {
     + page(all_but(A, I), query={"username": "admin.bkpp", "date_from": "2026-11-01", "date_to": "2026-11-30"}, ok=I),
     "password_change": page(SIGNED_IN, ok=E),
     "password_change_done": page(SIGNED_IN, ok=E),
+    # Two-factor sign-in is offered to Admin BKPP and the Inspektorat only (asn_portal.two_factor).
+    "two_factor_setup": page(all_but(A, I), ok=A, get_and_post=True),
+    "two_factor_turn_off": page(all_but(A, I), post=True),
+    # The code step of one's own sign-in: without a device it just goes on to the dashboard.
+    "two_factor_verify": page(SIGNED_IN, get_and_post=True),
     # --- Integrity: the register and every record are the Inspektorat's ----------------------
     "integrity:register": page(INTEGRITY, ok=I),
     # Filing rates per OPD, counts only: Admin BKPP sees them too.

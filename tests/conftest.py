@@ -140,6 +140,13 @@ def restore_reference_data() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _live_dashboard_counts(settings):
+    """Dashboard cards count afresh in tests (a cached count would carry over from one test's
+    city to the next); tests of the cache turn it on themselves."""
+    settings.SIGAP_DASHBOARD_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Every test starts in the site's default language: a request sent with another
     Accept-Language activates that language in the thread and would leak into the next test."""

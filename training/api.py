@@ -155,9 +155,15 @@ class TrainingViewSet(viewsets.GenericViewSet):
 
 @extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(django_filters.NumberFilter):
-    """A whole number (an id, a year): "1.5" is a 400, not a decimal."""
+    """A whole number (an id, a year): "1.5" is a 400, not a decimal, and so is a number no
+    database column holds (an id beyond 64 bits overflowed SQLite into a 500)."""
 
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 @extend_schema_field(
@@ -703,7 +709,10 @@ class OutsideLearningFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=gettext_lazy("Status"), choices=OutsideStatus.choices)
     employee = _employee_filter()
     opd = _opd_filter("opd")
-    year = IntegerFilter(label=gettext_lazy("Year the training ended"), field_name="ends_on__year")
+    # A date's year is 1..9999: another number is a 400, not a 500 from the `__year` lookup.
+    year = IntegerFilter(
+        label=gettext_lazy("Year the training ended"), field_name="ends_on__year", min_value=1, max_value=9999
+    )
 
     class Meta:
         model = OutsideLearning

@@ -31,6 +31,10 @@ class TrainingConfig(AppConfig):
 
         reminders.register()
         reports.register()
+
+        from training import retention
+
+        retention.register()  # issue 8: retention rules and kept records (asn_portal.retention)
         core_reminders.register_schedule(
             core_reminders.Schedule(
                 name="report: monthly JP recap to OPD heads",

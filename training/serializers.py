@@ -83,6 +83,12 @@ JpSourceField = enum_field(
 )
 
 
+@extend_schema_field({"type": "string", "anyOf": [{"format": "uri"}, {"maxLength": 0}]})
+class OptionalURLOutputField(serializers.CharField):
+    """Output of a `blank=True` URLField: a URL, or "" when none is set. The schema says so,
+    where the ModelSerializer's URLField would claim every value is a URI."""
+
+
 def _username(user) -> str | None:
     return user.get_username() if user is not None else None
 
@@ -265,6 +271,7 @@ class SessionSerializer(serializers.ModelSerializer):
     prefetched, and `today` in the context."""
 
     program = ProgramRefSerializer(read_only=True)
+    online_link = OptionalURLOutputField(read_only=True, label=_("Online link"))
     confirmation_mode = ConfirmationModeField(read_only=True)
     status = SessionStatusField(read_only=True)
     seats_left = serializers.IntegerField(read_only=True)

@@ -55,7 +55,7 @@ def _upload(content: bytes, name: str) -> SimpleUploadedFile:
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "bukti.pdf", "application/pdf"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * 40, "foto.png", "image/png"),
         (b"\xff\xd8\xff\xe0\0\x10JFIF\0" + b"\0" * 40, "foto.jpg", "image/jpeg"),
-        (b"%PDF-1.4\n" + b"x" * 40, "named-wrong.txt", "application/pdf"),
+        (b"%PDF-1.4\n" + b"x" * 40, "scan-without-extension", "application/pdf"),
     ],
 )
 def test_a_document_is_judged_by_its_content(content, name, mime):
@@ -69,6 +69,8 @@ def test_a_document_is_judged_by_its_content(content, name, mime):
         (b"MZ\x90\0" + b"\0" * 60, "virus.pdf", "file_type"),
         (b"<html><script>alert(1)</script></html>", "halaman.pdf", "file_type"),
         (b"PK\x03\x04" + b"\0" * 60, "arsip.pdf", "file_type"),
+        # Issue 8 (uploads): the extension must agree with the content.
+        (b"%PDF-1.4\n" + b"x" * 40, "named-wrong.txt", "file_extension"),
     ],
 )
 def test_anything_but_a_pdf_or_image_is_refused_whatever_its_name(content, name, code):

@@ -792,6 +792,30 @@ def test_the_dashboard_shows_each_role_s_promotion_card(city, login, careers):
     assert 'data-testid="card-verify">1<' in bkpp
 
 
+def test_the_dashboard_card_reuses_its_city_wide_count_per_scope_and_says_when(
+    city, login, careers, settings, monkeypatch
+):
+    from django.core.cache import cache
+
+    settings.SIGAP_DASHBOARD_CACHE_SECONDS = 300
+    period = selectors.default_period(selectors.period_choices(selectors.today()))
+    for scope in ("all", f"opd-{city.dinkes.pk}"):
+        cache.delete(f"sigap:careers:eligible-count:{scope}:{period.isoformat()}:{selectors.today().isoformat()}")
+    counted = []
+    count = selectors.eligible_count
+    monkeypatch.setattr(selectors, "eligible_count", lambda user, on: counted.append(user) or count(user, on))
+    bkpp = login(city.admin)
+
+    first = text(bkpp.get(reverse("portal:dashboard")))
+    second = text(bkpp.get(reverse("portal:dashboard")))
+    operator = text(login(city.operator.user).get(reverse("portal:dashboard")))
+
+    assert 'data-testid="card-eligible">2<' in first and 'data-testid="card-eligible">2<' in second
+    assert 'data-testid="card-eligible-counted">Counted at ' in second
+    assert 'data-testid="card-eligible">1<' in operator  # another scope: its own count
+    assert counted == [city.admin, city.operator.user]  # BKPP's second view reused the first count
+
+
 def test_the_menu_shows_promotion_to_employees_and_hr_but_not_the_inspektorat(city, login, careers):
     def entries(user):
         items = login(user).get(reverse("portal:dashboard")).context["nav_items"]

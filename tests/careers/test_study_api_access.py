@@ -314,7 +314,8 @@ def test_reports_and_extension_requests_come_from_the_employee_their_operator_or
 # --- The pre-check -------------------------------------------------------------------------------
 
 # role → may it pre-check staff_a's plan: themselves, their supervisor, Dinkes' operator, BKPP.
-PRECHECK = {"admin": 200, "operator": 200, "supervisor": 200, "staff_a": 200}
+# The Inspektorat has no part in study leave: refused before the NIP is looked up.
+PRECHECK = {"admin": 200, "operator": 200, "supervisor": 200, "staff_a": 200, "inspektur": FORBIDDEN}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -106,7 +106,7 @@ def test_no_planned_record_is_dated_after_the_day_of_seeding(as_of):
 def test_the_hand_written_pact_pdf_is_accepted_as_a_pdf():
     from django.core.files.base import ContentFile
 
-    document = ContentFile(minimal_pdf(["PAKTA INTEGRITAS", "Nama: Budi (contoh) \\ Semarang"]), name="x.bin")
+    document = ContentFile(minimal_pdf(["PAKTA INTEGRITAS", "Nama: Budi (contoh) \\ Semarang"]), name="pakta.pdf")
 
     assert check_document(document) == "application/pdf"
 

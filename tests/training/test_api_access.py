@@ -230,7 +230,8 @@ def test_jp_answers_whoever_may_see_the_employee_and_404s_everyone_else(city, lo
 # action on staff_a's waiting registration → role → status
 REGISTRATION_ACTIONS = {
     "approve": {"supervisor": 200, "admin": 403, "operator": 403, "staff_a": 403},
-    "reject": {"supervisor": 200, "admin": 200, "operator": 403, "staff_a": 403},
+    # BKPP rejects only a registration waiting for a seat; a submitted one is the supervisor's.
+    "reject": {"supervisor": 200, "admin": 403, "operator": 403, "staff_a": 403},
     "cancel": {"staff_a": 200, "admin": 200, "operator": 403, "supervisor": 403},
 }
 AFTER = {"approve": "confirmed", "reject": "rejected", "cancel": "cancelled"}
@@ -249,6 +250,19 @@ def test_registration_actions_follow_the_permission_predicates(city, world, logi
     assert response.status_code == expected, response.content
     world.reg_a.refresh_from_db()
     assert world.reg_a.state == (AFTER[what] if expected == 200 else "submitted")
+
+
+def test_bkpp_rejects_a_registration_waiting_for_its_seat(city, world, login):
+    sess = _next_week(world.program, confirmation_mode=ConfirmationMode.BKPP)
+    registration = registered(sess, city.outsider)  # no supervisor: approved at once, waits for BKPP
+
+    response = _post(
+        login(city.admin), reverse("api-training-registration-reject", args=[registration.pk]), {"reason": "Kuota"}
+    )
+
+    assert response.status_code == 200, response.content
+    registration.refresh_from_db()
+    assert registration.state == "rejected"
 
 
 @pytest.mark.parametrize("who", ROLES)
@@ -288,10 +302,12 @@ def test_every_employee_registers_themselves_and_a_staff_account_must_name_someo
         assert response.status_code == 201, response.content
         assert response.json()["employee"]["nip"] == getattr(city, who).nip
         assert response.json()["nominated_by"] is None
-    else:
+    elif who == "admin":  # BKPP registers others: it must name them
         assert response.status_code == 400
         assert response.json()["error"]["fields"]["employee_nip"][0]["code"] == "required"
-        assert not sess.registrations.exists()
+    else:  # the Inspektorat registers nobody
+        assert response.status_code == 403
+    assert who in EMPLOYEES or not sess.registrations.exists()
 
 
 NOMINATE_STAFF_B = {"admin": 201, "operator": 201, "staff_b": 201}  # staff_b: their own NIP
