@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.db import models, router, transaction
 from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.deletion import ProtectedError, RestrictedError
@@ -344,8 +345,6 @@ LEAVER_REASON = (
 
 
 def _unusable_account() -> dict[str, Any]:
-    from django.contrib.auth.hashers import make_password
-
     return {"email": "", "is_active": False, "password": make_password(None)}
 
 
@@ -484,7 +483,7 @@ def register_core() -> None:
             action=Action.ANONYMISE,
             scope=lambda qs: _left(qs, "employee__"),
             values=_unusable_account,
-            done=Q(email="", is_active=False, password__startswith="!"),
+            done=Q(email="", is_active=False, password__startswith=UNUSABLE_PASSWORD_PREFIX),
             reason=LEAVER_REASON + " The account is deactivated and its e-mail blanked; the username (NIP) stays "
             "because the records name it as the actor.",
             order=71,
