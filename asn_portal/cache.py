@@ -3,16 +3,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
+from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 _DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 _last_warning = 0.0
+T = TypeVar("T")
 
 
 def _warn(operation: str) -> None:
@@ -50,3 +57,26 @@ class ForgivingRedisCache(RedisCache):
     delete = _forgiving("delete", False)
     delete_many = _forgiving("delete_many", None)
     clear = _forgiving("clear", None)
+
+
+# --- Figures the dashboard reuses ---------------------------------------------------------------
+
+
+def dashboard_figure(key: str, compute: Callable[[], T]) -> tuple[T, dt.datetime]:
+    """`compute()` and the time it ran, reused for SIGAP_DASHBOARD_CACHE_SECONDS under `key`.
+
+    For the dashboard's city-wide statistics (headcount, the eligible candidates, the LHKPN
+    filing rate): they read every employee, so their cost grows with the city (bench/
+    RESULTS.md), while nobody needs them to the second: the page says when they were counted
+    and the page each figure links to always counts afresh. Keys name the scope and the day;
+    the value must be language-neutral (translate labels after reading). 0 seconds turns the
+    reuse off. Redis down: computed every time (the forgiving cache above)."""
+    seconds = settings.SIGAP_DASHBOARD_CACHE_SECONDS
+    if seconds <= 0:
+        return compute(), timezone.now()
+    key = f"sigap:dashboard:{key}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = (compute(), timezone.now())
+        cache.set(key, cached, seconds)
+    return cached

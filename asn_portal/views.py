@@ -11,12 +11,14 @@ from django.db import connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from asn_portal import audit, extensions, permissions, reminders, selectors, services
+from asn_portal.cache import dashboard_figure
 from asn_portal.filters import EmployeeFilter
 from asn_portal.forms import AuditLogFilter
 from asn_portal.models import EmailOptOut, Notification
@@ -43,9 +45,15 @@ def dashboard(request):
         context["team"] = team
     if permissions.can_view_headcount(request.user):
         scope = permissions.employees_visible_to(request.user)
+        scope_key = "all"
         if not actor.sees_everyone:
             scope = scope.filter(opd_id__in=actor.operator_opd_ids)
-        context["headcount"] = selectors.headcount(scope)
+            scope_key = "opd-" + "-".join(str(opd_id) for opd_id in sorted(actor.operator_opd_ids))
+        # City-wide grouped counts: reused for a few minutes (the section says when counted).
+        counts, context["headcount_counted_at"] = dashboard_figure(
+            f"headcount:{scope_key}:{timezone.localdate().isoformat()}", lambda: selectors.headcount_counts(scope)
+        )
+        context["headcount"] = selectors.headcount_labels(counts)
     return render(request, "portal/dashboard.html", context)
 
 

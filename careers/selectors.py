@@ -11,12 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from asn_portal import permissions as core_permissions
+from asn_portal.cache import dashboard_figure
 from asn_portal.filters import search_employees
 from asn_portal.models import Employee, EmployeeStatus, EmploymentType, OrgUnit, Rank
 from careers import credits, eligibility, periods
@@ -198,23 +197,17 @@ def eligible_count(user, period: dt.date) -> int:
 def dashboard_eligible_count(user, period: dt.date, today: dt.date) -> tuple[int, dt.datetime]:
     """`eligible_count` for the dashboard card, with the time it was counted. The count runs the
     set-based eligibility over everyone the user prepares (the whole city for BKPP: a quarter of
-    a second of SQL at 15,000 employees, bench/RESULTS.md), so the card reuses it for
-    SIGAP_DASHBOARD_CACHE_SECONDS (default 5 minutes) per scope, period and day and says when
-    it was counted; the candidates page itself always counts afresh. 0 turns the cache off."""
-    seconds = settings.SIGAP_DASHBOARD_CACHE_SECONDS
-    if seconds <= 0:
-        return eligible_count(user, period), timezone.now()
+    a second of SQL at 15,000 employees, bench/RESULTS.md), so the card reuses it per scope,
+    period and day (`asn_portal.cache.dashboard_figure`) and says when it was counted; the
+    candidates page itself always counts afresh."""
     actor = core_permissions.actor_for(user)
     if careers_permissions.can_manage_careers(user):
         scope = "all"
     else:
         scope = "opd-" + "-".join(str(opd_id) for opd_id in sorted(actor.operator_opd_ids))
-    key = f"sigap:careers:eligible-count:{scope}:{period.isoformat()}:{today.isoformat()}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = (eligible_count(user, period), timezone.now())
-        cache.set(key, cached, seconds)
-    return cached
+    return dashboard_figure(
+        f"careers-eligible:{scope}:{period.isoformat()}:{today.isoformat()}", lambda: eligible_count(user, period)
+    )
 
 
 # ---------------------------------------------------------------------------------------------

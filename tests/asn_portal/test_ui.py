@@ -147,6 +147,41 @@ def test_the_headcount_tells_how_many_pppk_the_golongan_chart_leaves_out(city, l
     assert sum(row["count"] for row in headcount["by_rank"]) == headcount["total"] - 1
 
 
+def test_the_dashboard_reuses_the_headcount_per_scope_in_every_language(city, login, settings, monkeypatch):
+    """City-wide grouped counts are reused (asn_portal.cache.dashboard_figure) per scope and
+    day; the labels are translated after reading, so Indonesian and English share one count."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from asn_portal import selectors
+
+    settings.SIGAP_DASHBOARD_CACHE_SECONDS = 300
+    today = timezone.localdate().isoformat()
+    for scope in ("all", f"opd-{city.dinkes.pk}"):
+        cache.delete(f"sigap:dashboard:headcount:{scope}:{today}")
+    counted = []
+    count = selectors.headcount_counts
+    monkeypatch.setattr(selectors, "headcount_counts", lambda scope: counted.append(1) or count(scope))
+    bkpp = login(city.admin)
+
+    first = bkpp.get(reverse("portal:dashboard"))
+    EmployeeFactory(unit=city.disdik)  # counted only when the figure is computed again
+    second = bkpp.get(reverse("portal:dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+    operator = login(city.operator.user).get(reverse("portal:dashboard"))
+
+    assert first.context["headcount"]["total"] == second.context["headcount"]["total"]
+    assert len(counted) == 2  # BKPP's second view reused the first count; the operator has their own
+    assert operator.context["headcount"]["total"] == 4
+    labels = {row["code"]: row["label"] for row in second.context["headcount"]["by_type"]}
+    first_labels = {row["code"]: row["label"] for row in first.context["headcount"]["by_type"]}
+    assert labels.keys() == first_labels.keys()
+    assert 'data-testid="headcount-counted">' in second.content.decode()
+
+    settings.SIGAP_DASHBOARD_CACHE_SECONDS = 0
+    live = login(city.admin).get(reverse("portal:dashboard"))
+    assert live.context["headcount"]["total"] == first.context["headcount"]["total"] + 1
+
+
 def test_a_supervisor_sees_the_team_on_the_dashboard(city, login):
     client = login(city.supervisor.user)
 

@@ -800,7 +800,7 @@ def test_the_dashboard_card_reuses_its_city_wide_count_per_scope_and_says_when(
     settings.SIGAP_DASHBOARD_CACHE_SECONDS = 300
     period = selectors.default_period(selectors.period_choices(selectors.today()))
     for scope in ("all", f"opd-{city.dinkes.pk}"):
-        cache.delete(f"sigap:careers:eligible-count:{scope}:{period.isoformat()}:{selectors.today().isoformat()}")
+        cache.delete(f"sigap:dashboard:careers-eligible:{scope}:{period.isoformat()}:{selectors.today().isoformat()}")
     counted = []
     count = selectors.eligible_count
     monkeypatch.setattr(selectors, "eligible_count", lambda user, on: counted.append(user) or count(user, on))

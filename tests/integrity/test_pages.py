@@ -267,6 +267,28 @@ def test_the_admin_dashboard_card_shows_this_years_filing_rate(city, login, fili
     assert 'data-testid="filing-rate-card"' in response.content.decode()
 
 
+def test_the_filing_rate_card_is_reused_for_a_few_minutes_and_says_when_counted(
+    city, login, filings, settings, monkeypatch
+):
+    from django.core.cache import cache
+
+    on = selectors.today()
+    cache.delete(f"sigap:dashboard:filing-rate:{selectors.campaign_year(on)}:{on.isoformat()}")
+    settings.SIGAP_DASHBOARD_CACHE_SECONDS = 300
+    counted = []
+    rate = selectors.filing_rate
+    monkeypatch.setattr(selectors, "filing_rate", lambda year, day: counted.append(year) or rate(year, day))
+    client = login(city.admin)
+
+    first = client.get(reverse("portal:dashboard"))
+    second = client.get(reverse("portal:dashboard"))
+
+    cards = {card.key: context for card, context in second.context["cards"]}
+    assert cards["integrity-filing-rate"]["rate"] == 80.0
+    assert counted == [2025]
+    assert 'data-testid="card-filing-counted">' in first.content.decode()
+
+
 @pytest.mark.parametrize(
     ("who", "entries"),
     [
