@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,11 @@ class Actor:
     is_inspektorat: bool
     operator_opd_ids: frozenset[int]
     is_superuser: bool
+    # Someone's direct supervisor (atasan), the implicit role; and the kind of the employee's
+    # position (PositionKind), so "heads an OPD" needs no query for the many who hold no
+    # structural post. Read in the same query as the employee.
+    is_supervisor: bool = False
+    position_kind: str = ""
 
     @property
     def is_operator(self) -> bool:
@@ -41,14 +46,20 @@ _ANONYMOUS = Actor(None, None, None, False, False, frozenset(), False)
 
 
 def actor_for(user) -> Actor:
-    """The roles of `user`, cached on the user object (one request, two small queries)."""
+    """The roles of `user`, cached on the user object (one request, two small queries; a third
+    for an operator's OPDs)."""
     if user is None or not user.is_authenticated:
         return _ANONYMOUS
     cached = getattr(user, "_sigap_actor", None)
     if cached is not None:
         return cached
     groups = set(user.groups.values_list("name", flat=True))
-    employee = Employee.objects.filter(user_id=user.pk).values("id", "opd_id").first()
+    employee = (
+        Employee.objects.filter(user_id=user.pk)
+        .annotate(leads=Exists(Employee.objects.filter(supervisor_id=OuterRef("pk"))))
+        .values("id", "opd_id", "leads", "position__kind")
+        .first()
+    )
     operator_opds: frozenset[int] = frozenset()
     if Role.OPERATOR_OPD.value in groups:
         operator_opds = frozenset(OperatorGrant.objects.filter(user_id=user.pk).values_list("opd_id", flat=True))
@@ -60,6 +71,8 @@ def actor_for(user) -> Actor:
         is_inspektorat=Role.INSPEKTORAT.value in groups,
         operator_opd_ids=operator_opds,
         is_superuser=user.is_superuser,
+        is_supervisor=bool(employee and employee["leads"]),
+        position_kind=(employee["position__kind"] or "") if employee else "",
     )
     user._sigap_actor = actor
     return actor
@@ -67,22 +80,14 @@ def actor_for(user) -> Actor:
 
 def forget_actor(user) -> None:
     """Drop the cached roles (after a grant changes within one request or test)."""
-    for attribute in ("_sigap_actor", "_sigap_is_supervisor"):
-        if hasattr(user, attribute):
-            delattr(user, attribute)
+    if hasattr(user, "_sigap_actor"):
+        delattr(user, "_sigap_actor")
 
 
 def is_supervisor(user) -> bool:
-    """Whether `user` is someone's direct supervisor (atasan): the implicit role. Cached on
-    the user object for the request."""
-    cached = getattr(user, "_sigap_is_supervisor", None)
-    if cached is not None:
-        return cached
-    actor = actor_for(user)
-    result = actor.employee_id is not None and Employee.objects.filter(supervisor_id=actor.employee_id).exists()
-    if actor.user_id is not None:
-        user._sigap_is_supervisor = result
-    return result
+    """Whether `user` is someone's direct supervisor (atasan): the implicit role, read with
+    the other roles (`actor_for`)."""
+    return actor_for(user).is_supervisor
 
 
 # --- Employees ----------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 TRIVIAL_PATH = "/__bench/trivial/"  # served by bench/wsgi_bench.py
+LAYOUT_PATH = "/__bench/layout/"  # an empty page through base.html, also bench/wsgi_bench.py
 SECRET_KEY = "bench-only-not-a-secret-" + "x" * 40  # nosec B105: throwaway bench servers only
 WRK = shutil.which("wrk")
 PGBENCH = shutil.which("pgbench") or next(

@@ -18,7 +18,9 @@ Python client), signed in with a session cookie of the role the page is for:
     approval inbox       /training/approvals/ supervisor (the demo persona)
 
 and the trivial view with each of those cookies. `/healthz` (anonymous, one SELECT 1) is shown
-for reference. Connections default to the worker count, so latency is service time rather
+for reference, and so is `/__bench/layout/`, an empty page through base.html with each cookie:
+the "x layout" column divides a page by it, to tell what the shared layout costs from what the
+page itself adds (informative; the target is against the trivial view). Connections default to the worker count, so latency is service time rather
 than queueing. Every page is fetched once first and must answer 200 (not a redirect to the
 sign-in page). Prints p50/p95 in ms, requests/s and the ratios; the trivial view is measured
 before and after the pages and the lower of the two is the floor.
@@ -72,7 +74,11 @@ def main() -> int:
     )
     failed = False
     with common.Gunicorn(url, workers=options.workers) as server:
-        for label, path, role in [*PAGES, ("trivial view", common.TRIVIAL_PATH, "employee")]:
+        references = [
+            ("trivial view", common.TRIVIAL_PATH, "employee"),
+            ("empty layout", common.LAYOUT_PATH, "employee"),
+        ]
+        for label, path, role in [*PAGES, *references]:
             status, body = common.request(server.port, "GET", path, headers={"Cookie": cookies[role]})
             if status != 200:
                 print(f"error: {label} {path} as {role} answered {status}\n{body[:500]!r}\n{server.log()}")
@@ -84,19 +90,29 @@ def main() -> int:
 
         trivial_before = {role: run(common.TRIVIAL_PATH, cookie) for role, cookie in cookies.items()}
         health = run("/healthz", "")
+        layout = {role: run(common.LAYOUT_PATH, cookie) for role, cookie in cookies.items()}
         pages = {label: run(path, cookies[role]) for label, path, role in PAGES}
         trivial_after = {role: run(common.TRIVIAL_PATH, cookie) for role, cookie in cookies.items()}
         # wrk counts a redirect as a success: check every cookie still signs in.
-        for label, path, role in [*PAGES, ("trivial view", common.TRIVIAL_PATH, "employee")]:
+        for label, path, role in [*PAGES, *references]:
             status, _body = common.request(server.port, "GET", path, headers={"Cookie": cookies[role]})
             if status != 200:
                 print(f"error: after the run, {label} {path} as {role} answered {status}")
                 return 1
 
     floor = {role: min((trivial_before[role], trivial_after[role]), key=lambda r: r.p50_ms) for role in cookies}
-    print(f"\n{'page':<22} {'role':<11} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p50 x':>6} {'p95 x':>6}  errors")
+    print(
+        f"\n{'page':<22} {'role':<11} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p50 x':>6} {'p95 x':>6} "
+        f"{'x layout':>8}  errors"
+    )
     for role, result in floor.items():
         print(f"{'trivial view':<22} {role:<11} {result.per_second:>7.0f} {result.p50_ms:>8.1f} {result.p95_ms:>8.1f}")
+    for role, result in layout.items():
+        p50x, p95x = common.ratio(result.p50_ms, floor[role].p50_ms), common.ratio(result.p95_ms, floor[role].p95_ms)
+        print(
+            f"{'empty layout':<22} {role:<11} {result.per_second:>7.0f} {result.p50_ms:>8.1f} {result.p95_ms:>8.1f} "
+            f"{p50x:>6.2f} {p95x:>6.2f}"
+        )
     print(
         f"{'/healthz (anonymous)':<22} {'-':<11} {health.per_second:>7.0f} {health.p50_ms:>8.1f} {health.p95_ms:>8.1f}"
     )
@@ -106,11 +122,13 @@ def main() -> int:
         errors = result.errors + sum(result.statuses.values())
         failed |= errors > 0
         mark = "" if max(p50x, p95x) <= TARGET else f"  <- over {TARGET:g}x"
+        layout_x = common.ratio(result.p50_ms, layout[role].p50_ms)
         print(
             f"{label:<22} {role:<11} {result.per_second:>7.0f} {result.p50_ms:>8.1f} {result.p95_ms:>8.1f} "
-            f"{p50x:>6.2f} {p95x:>6.2f}  {errors}{mark}"
+            f"{p50x:>6.2f} {p95x:>6.2f} {layout_x:>8.2f}  {errors}{mark}"
         )
-    print(f"ratios: page latency / trivial signed-in view latency, same role's cookie (target <= {TARGET:g}x)")
+    print(f"ratios: page latency / trivial signed-in view latency, same role's cookie (target <= {TARGET:g}x);")
+    print("x layout: p50 / the empty page through base.html with the same cookie (informative)")
     return 1 if failed else 0
 
 

@@ -82,6 +82,8 @@ def headed_opd_ids(user) -> frozenset[int]:
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_sigap_headed_opds", None)
+    if cached is None and core.actor_for(user).position_kind not in PositionKind.leadership():
+        cached = frozenset()  # only a structural post heads an OPD: no query for everyone else
     if cached is None:
         cached = frozenset(opd_heads_queryset().filter(user_id=user.pk).values_list("opd_id", flat=True))
         user._sigap_headed_opds = cached

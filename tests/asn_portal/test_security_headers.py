@@ -213,6 +213,8 @@ def test_a_session_idle_for_longer_than_the_limit_ends_with_a_message_on_the_sig
         f"Anda telah dikeluarkan karena tidak ada aktivitas selama {settings.SIGAP_SESSION_IDLE_MINUTES} menit. "
         "Silakan masuk kembali."
     ]
+    # Shown once, inside the sign-in card (the account pages' layout replaces the page's slot).
+    assert response.content.decode().count("Anda telah dikeluarkan karena tidak ada aktivitas") == 1
 
 
 def test_a_session_used_within_the_limit_stays(city, client):

@@ -439,3 +439,39 @@ def test_the_language_switch_turns_the_site_to_english_and_back(city, login):
     assert '<html lang="en">' in english_page.content.decode()
     assert 'lang="en" selected' in english_page.content.decode()
     assert '<html lang="id">' in indonesian_page.content.decode()
+
+
+def test_a_filter_select_lists_every_choice_with_the_chosen_one_selected_and_a_readable_all(city):
+    """{% filter_select %} (asn_portal/templatetags/sigap.py) renders in Python what the pages'
+    filter forms used to loop over in a template."""
+    from django.template import engines
+
+    from asn_portal.filters import EmployeeFilter
+    from asn_portal.models import Employee
+
+    render = engines["django"].from_string('{% load sigap %}{% filter_select field _("All OPDs") %}').render
+    chosen = EmployeeFilter({"opd": str(city.disdik.pk)}, queryset=Employee.objects.all())
+    chosen.is_valid()
+    unknown = EmployeeFilter({"opd": "999999"}, queryset=Employee.objects.all())
+    unknown.is_valid()
+
+    html = render({"field": chosen.form["opd"]})
+    wrong = render({"field": unknown.form["opd"]})
+
+    assert html.startswith('<select name="opd" id="id_opd" class="form-select">')
+    assert '<option value="">All OPDs</option>' in html or '<option value="">Semua OPD</option>' in html
+    assert f'<option value="{city.disdik.pk}" selected>{city.disdik.name}</option>' in html
+    assert f'<option value="{city.dinkes.pk}">{city.dinkes.name}</option>' in html
+    assert html.count(" selected") == 1
+    assert 'class="form-select is-invalid"' in wrong and " selected" not in wrong
+
+
+def test_the_supervisor_role_is_read_with_the_other_roles(city, django_assert_num_queries):
+    from asn_portal import permissions
+
+    with django_assert_num_queries(2):  # groups, then the employee with "leads anyone"
+        assert permissions.is_supervisor(city.supervisor.user) is True
+    with django_assert_num_queries(2):
+        assert permissions.is_supervisor(city.staff_a.user) is False
+    with django_assert_num_queries(0):
+        assert permissions.is_supervisor(city.staff_a.user) is False

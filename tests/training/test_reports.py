@@ -188,6 +188,20 @@ def test_the_head_of_an_opd_is_recognised_from_the_post_of_its_top_unit(city, he
     assert training_reports.opd_heads(with_email=True) == [(city.dinkes.pk, chief.user)]
 
 
+def test_only_a_structural_post_costs_a_query_to_tell_whether_one_heads_an_opd(city, head, django_assert_num_queries):
+    """The menu asks on every page: for the many who hold no structural post the answer comes
+    from the roles already read (asn_portal.permissions.actor_for), without a query."""
+    chief, _secretary = head
+    staff = city.staff_a.user  # no structural post
+    for user in (staff, chief.user):
+        permissions.actor_for(user)
+
+    with django_assert_num_queries(0):
+        assert training_reports.headed_opd_ids(staff) == frozenset()
+    with django_assert_num_queries(1):
+        assert training_reports.headed_opd_ids(chief.user) == {city.dinkes.pk}
+
+
 @pytest.mark.parametrize(
     ("who", "data", "field"),
     [
