@@ -255,21 +255,31 @@ def with_jp_progress(queryset: QuerySet[Employee], year: int) -> QuerySet[Employ
     return services.with_jp(queryset, year).annotate(jp_target=jp_target_expression())
 
 
-def team_jp(supervisor_id: int, year: int) -> list[Employee]:
-    """The supervisor's direct subordinates in service with their JP this year and target."""
-    return list(
+def team_jp(supervisor_id: int, year: int) -> QuerySet[Employee]:
+    """The supervisor's direct subordinates in service with their JP this year and target, by
+    name (a head of a large unit may have hundreds: the page shows them a page at a time)."""
+    return (
         with_jp_progress(Employee.objects.filter(supervisor_id=supervisor_id).in_service(), year)
         .select_related("position", "rank")
         .order_by("name", "id")
     )
 
 
-def open_follow_ups(supervisor_id: int) -> list[FollowUp]:
-    return list(
-        FollowUp.objects.filter(supervisor_id=supervisor_id, answered_at__isnull=True)
-        .select_related("registration__employee", "registration__session__program")
-        .order_by("asked_on", "id")
+def below_target_count(team: QuerySet[Employee]) -> int:
+    """How many of `team_jp` are short of their JP target: one query, not a walk over the team."""
+    return team.filter(jp_total__lt=F("jp_target")).count()
+
+
+def open_follow_ups(supervisor_id: int, shown: int) -> tuple[list[FollowUp], int]:
+    """The `shown` oldest unanswered follow-up questions asked of the supervisor, and how many
+    there are in all (a second query only when there are more than shown)."""
+    questions = FollowUp.objects.filter(supervisor_id=supervisor_id, answered_at__isnull=True)
+    oldest = list(
+        questions.select_related("registration__employee", "registration__session__program").order_by("asked_on", "id")[
+            :shown
+        ]
     )
+    return oldest, len(oldest) if len(oldest) < shown else questions.count()
 
 
 def get_follow_up_for_supervisor(supervisor_id: int | None, pk: int) -> FollowUp:

@@ -531,6 +531,46 @@ def test_the_inbox_costs_the_same_queries_for_3_and_12_registrations(city, login
     assert at_twelve == at_three
 
 
+def test_a_large_team_is_shown_a_page_at_a_time_and_counted_below_target_in_full(city, login, pinned_today):
+    """A head of a large unit may have hundreds of direct subordinates (the demo city of 100,000
+    has 227 under one head): the team's JP comes 25 at a time, the count covers everyone."""
+    from training.views.people import TEAM_PAGE_SIZE
+
+    EmployeeFactory.create_batch(TEAM_PAGE_SIZE + 3, unit=city.dinkes_bidang, supervisor=city.supervisor)
+    everyone = TEAM_PAGE_SIZE + 3 + 2  # and staff_a, staff_b
+    client = login(city.supervisor.user)
+    url = reverse("training:approvals")
+
+    first = client.get(url)
+    second = client.get(url, {"team_page": 2})
+
+    assert len(first.context["team"]) == TEAM_PAGE_SIZE
+    assert len(second.context["team"]) == everyone - TEAM_PAGE_SIZE
+    shown = {m.pk for m in first.context["team"]} | {m.pk for m in second.context["team"]}
+    assert len(shown) == everyone
+    assert first.context["team_below"] == second.context["team_below"] == everyone  # nobody has JP yet
+    assert 'href="?team_page=2#team-title" rel="next"' in first.content.decode()
+
+
+def test_only_the_oldest_open_follow_ups_are_listed_with_the_full_count(city, login, pinned_today):
+    from training.views.people import FOLLOW_UPS_SHOWN
+
+    team = EmployeeFactory.create_batch(FOLLOW_UPS_SHOWN + 2, unit=city.dinkes_bidang, supervisor=city.supervisor)
+    asked = []
+    for number, employee in enumerate(team):
+        done = completed(employee, program(), starts_on=dt.date(2026, 1, 5))
+        asked.append(services.ask_follow_up(done, on=TODAY - dt.timedelta(days=len(team) - number)))
+    client = login(city.supervisor.user)
+
+    response = client.get(reverse("training:approvals"))
+
+    assert [q.pk for q in response.context["follow_ups"]] == [q.pk for q in asked[:FOLLOW_UPS_SHOWN]]
+    assert response.context["follow_up_count"] == FOLLOW_UPS_SHOWN + 2
+    html = response.content.decode()
+    assert 'data-testid="follow-up-count">22<' in html
+    assert 'data-testid="follow-ups-more"' in html
+
+
 def test_the_supervisor_answers_the_follow_up_once(city, login, records):
     client = login(city.supervisor.user)
     url = reverse("training:follow-up", args=[records.follow_up.pk])

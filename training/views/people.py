@@ -324,20 +324,32 @@ def _require_supervisor(request) -> int:
     return actor.employee_id
 
 
+# The team's JP table on the approval inbox, a page at a time (heads of large units have
+# hundreds of direct subordinates).
+TEAM_PAGE_SIZE = 25
+# Open follow-up questions shown at once, oldest first; the next appear as these are answered.
+FOLLOW_UPS_SHOWN = 20
+
+
 def _approvals_page(request, supervisor_id, *, bulk_form=None, reject_forms=None, error="", status=200):
     year = selectors.today().year
     inbox = list(selectors.approval_inbox(supervisor_id))
     reject_forms = reject_forms or {}
     for registration in inbox:
         registration.reject_form = reject_forms.get(registration.pk) or RejectForm(prefix=f"r{registration.pk}")
-    team = selectors.team_jp(supervisor_id, year)
+    follow_ups, follow_up_count = selectors.open_follow_ups(supervisor_id, FOLLOW_UPS_SHOWN)
+    team_all = selectors.team_jp(supervisor_id, year)
+    team_page = Paginator(team_all, TEAM_PAGE_SIZE).get_page(request.GET.get("team_page"))
+    team = list(team_page.object_list)
     for member in team:
         member.jp_percent = min(100, round(member.jp_total * 100 / member.jp_target)) if member.jp_target else 100
     context = {
         "inbox": inbox,
         "team": team,
-        "team_below": sum(1 for m in team if m.jp_total < m.jp_target),
-        "follow_ups": selectors.open_follow_ups(supervisor_id),
+        "team_page": team_page,
+        "team_below": selectors.below_target_count(team_all) if team else 0,
+        "follow_ups": follow_ups,
+        "follow_up_count": follow_up_count,
         "bulk_form": bulk_form,
         "error": error,
         "year": year,
