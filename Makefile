@@ -36,7 +36,7 @@ test: install
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
-	$(BIN)/pytest -q -rs -n auto --dist loadgroup --durations=20 $(PYTEST_ARGS)
+	$(BIN)/pytest -q -rs -n auto --durations=20 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -68,14 +68,6 @@ def pytest_configure(config):
         celery_app.conf.result_backend_transport_options = {"global_keyprefix": prefix}
 
 
-def pytest_collection_modifyitems(config, items):
-    # Under pytest-xdist, tests that start an embedded Celery worker share one Redis queue:
-    # keep them on one xdist worker so no worker runs another's task against its database.
-    for item in items:
-        if item.get_closest_marker("redis"):
-            item.add_marker(pytest.mark.xdist_group("redis"))
-
-
 def pytest_runtest_setup(item):
     reason = _missing_service(item)
     if reason:

@@ -18,7 +18,8 @@ How it runs, and why:
   sometimes those records' ids (the `flatmap_path_parameters` hook), so handlers run past the 404.
 - Reproducible: Hypothesis is derandomized (a fixed seed per test); the number of examples is
   small enough for the CI budget (about two minutes per pass on two cores).
-- All tests share one xdist group, so under `--dist loadgroup` a single worker builds the world.
+- Each xdist worker that runs some of these tests builds the world once for itself; the tests
+  spread over the workers like the rest of the suite.
 - Checks left out, for a reason: `negative_data_rejection` / `positive_data_acceptance` judge a
   400 by the schema alone, but valid-looking input is refused by rules no schema states (a
   unique NIP, a state machine's next step, a record outside the caller's scope answers 404);
@@ -52,8 +53,6 @@ from schemathesis.specs.openapi.checks import (
 
 from asn_portal.wsgi import application
 from tests.authz_routes import build_world
-
-pytestmark = [pytest.mark.xdist_group("api_fuzz")]
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
