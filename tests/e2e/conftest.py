@@ -11,6 +11,7 @@ committed, hence `django_db(transaction=True)`; tests/conftest.py restores the r
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 
@@ -253,3 +254,13 @@ def browser_context_args(browser_context_args):
     # Without animations (charts, collapsing menus) screenshots show the finished state.
     # The browser asks for Indonesian, like the portal's users' browsers.
     return {**browser_context_args, "reduced_motion": "reduce", "locale": "id-ID"}
+
+
+@pytest.fixture(autouse=True)
+def _screenshots_only_when_wanted(monkeypatch):
+    """Screenshots are for people to look at (test-output/): SIGAP_SCREENSHOTS=0 (CI, where
+    nobody opens them) skips writing them; every check on the page still runs."""
+    if os.environ.get("SIGAP_SCREENSHOTS", "1") == "0":
+        from playwright.sync_api import Page
+
+        monkeypatch.setattr(Page, "screenshot", lambda self, *args, **kwargs: b"")
